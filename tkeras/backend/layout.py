@@ -1,0 +1,124 @@
+"""The one place that converts between Keras's and torch's weight layouts and tensor axes.
+
+Torch modules keep their native layouts; a ``Variable`` carries one of the layouts below and speaks
+Keras's layout in ``numpy()``, ``assign()``, ``get_weights()`` and ``set_weights()``.
+
+Activations: Keras tensors are channels_last. A spatial layer permutes its (N, *spatial, C) input
+to an (N, C, *spatial) *view* with ``TO_CHANNELS_FIRST[rank]`` (no copy: the memory is already
+torch's channels_last format), runs the torch op, and permutes back with ``TO_CHANNELS_LAST[rank]``.
+Rank-1 layers run the 2-D op on an (N, C, 1, L) view, so their kernels are stored as (out, in, 1, k).
+
+Ops known to return a non-channels_last result (each costs one copy where it is used):
+- none among the core layers: conv1d/2d/3d, max_pool and avg_pool 1d/2d on CPU keep the format;
+  avg_pool3d on CPU returns a contiguous NCDHW result, which ``AveragePooling3D`` accepts as is
+  (the permuted-back output is then a non-contiguous NDHWC view; measured: no copy is made).
+"""
+
+from __future__ import annotations
+
+import torch
+
+# Axis permutations keyed by the number of spatial dimensions.
+TO_CHANNELS_FIRST = {1: (0, 3, 1, 2), 2: (0, 3, 1, 2), 3: (0, 4, 1, 2, 3)}
+TO_CHANNELS_LAST = {1: (0, 2, 3, 1), 2: (0, 2, 3, 1), 3: (0, 2, 3, 4, 1)}
+
+
+def channels_first_view(x: torch.Tensor, rank: int) -> torch.Tensor:
+    """(N, *spatial, C) -> an (N, C, *spatial) view; rank 1 becomes (N, C, 1, L)."""
+    if rank == 1:
+        x = x.unsqueeze(1)
+    return x.permute(TO_CHANNELS_FIRST[rank])
+
+
+def channels_last_view(y: torch.Tensor, rank: int) -> torch.Tensor:
+    """The inverse of ``channels_first_view``: (N, C, *spatial) -> (N, *spatial, C)."""
+    y = y.permute(TO_CHANNELS_LAST[rank])
+    return y.squeeze(1) if rank == 1 else y
+
+
+class Layout:
+    """Identity layout: torch and Keras agree (biases, embeddings, normalization vectors)."""
+
+    name = "identity"
+
+    def to_keras(self, t: torch.Tensor) -> torch.Tensor:
+        return t
+
+    def from_keras(self, t: torch.Tensor) -> torch.Tensor:
+        return t
+
+    def keras_shape(self, torch_shape: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(self.to_keras(torch.empty(torch_shape, device="meta")).shape)
+
+    def torch_shape(self, keras_shape: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(self.from_keras(torch.empty(keras_shape, device="meta")).shape)
+
+
+class Transpose(Layout):
+    """Dense kernels: Keras (in, out) is ``nn.Linear.weight.T``."""
+
+    name = "transpose"
+
+    def to_keras(self, t):
+        return t.t()
+
+    def from_keras(self, t):
+        return t.t()
+
+
+class ConvKernel(Layout):
+    """Conv kernels: torch (out, in/groups, *k) <-> Keras (*k, in/groups, out).
+
+    ``squeeze_rank1``: the kernel of a rank-1 conv is stored as (out, in, 1, k) for the 2-D op.
+    """
+
+    name = "conv_kernel"
+
+    def __init__(self, squeeze_rank1: bool = False) -> None:
+        self.squeeze_rank1 = squeeze_rank1
+
+    def to_keras(self, t):
+        if self.squeeze_rank1:
+            t = t.squeeze(2)
+        n = t.dim()
+        return t.permute(*range(2, n), 1, 0)
+
+    def from_keras(self, t):
+        n = t.dim()
+        t = t.permute(n - 1, n - 2, *range(n - 2))
+        return t.unsqueeze(2) if self.squeeze_rank1 else t
+
+
+class Gates(Layout):
+    """Recurrent weights whose last Keras axis holds ``num_gates`` gate blocks.
+
+    ``perm[k]`` is the torch index of Keras gate ``k`` (GRU: Keras [z, r, h], torch [r, z, n]).
+    ``transpose``: kernels are (in, G*u) in Keras and (G*u, in) in torch; biases are not transposed.
+    """
+
+    name = "gates"
+
+    def __init__(self, num_gates: int, perm: tuple[int, ...] | None = None, transpose=True):
+        self.num_gates = num_gates
+        self.perm = list(perm) if perm is not None else list(range(num_gates))
+        self.inverse = [self.perm.index(i) for i in range(num_gates)]
+        self.transpose = transpose
+
+    def _reorder(self, t, order):
+        # The gate axis is last here.
+        lead, n = t.shape[:-1], t.shape[-1]
+        blocks = t.reshape(*lead, self.num_gates, n // self.num_gates)
+        return blocks[..., order, :].reshape(*lead, n)
+
+    def to_keras(self, t):
+        if self.transpose:
+            t = t.t()
+        return self._reorder(t, self.perm)
+
+    def from_keras(self, t):
+        t = self._reorder(t, self.inverse)
+        return t.t() if self.transpose else t
+
+
+IDENTITY = Layout()
+TRANSPOSE = Transpose()

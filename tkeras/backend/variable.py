@@ -1,0 +1,104 @@
+"""``tkeras.Variable``: an ``nn.Parameter`` that speaks Keras's layout at its surface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from tkeras.backend.layout import IDENTITY, Layout
+
+
+class Variable(nn.Parameter):
+    """A layer weight: a torch Parameter (torch layout) with Keras's variable API.
+
+    ``shape`` is torch's layout; ``numpy()``, ``value``-free ``assign()`` and the layer's
+    ``get_weights()``/``set_weights()`` use Keras's layout through ``backend/layout.py``.
+
+    Args:
+        data: the initial tensor, in torch layout.
+        trainable: whether optimizers update it (sets ``requires_grad``).
+        name: the Keras variable name, e.g. ``'kernel'``.
+        layout: a ``backend.layout.Layout`` converting between torch and Keras layouts.
+    """
+
+    def __new__(cls, data: torch.Tensor, trainable: bool = True, name: str = "variable",
+                layout: Layout = IDENTITY, path: str | None = None):
+        var = super().__new__(cls, data, requires_grad=trainable)
+        var._name = name
+        var.path = path or name
+        var.keras_layout = layout
+        return var
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    @property
+    def name(self) -> str:
+        """The Keras variable name, e.g. ``'kernel'``."""
+        return self._name
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = Variable(self.data.clone(memory_format=torch.preserve_format), self.requires_grad,
+                          self.name, self.keras_layout, self.path)
+        memo[id(self)] = result
+        return result
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild_variable, (self.data, self.requires_grad, self.name, self.path,
+                                    self.keras_layout))
+
+    def __repr__(self) -> str:
+        return (f"<Variable path={self.path}, shape={tuple(self.keras_shape)}, "
+                f"dtype={str(self.dtype).replace('torch.', '')}, trainable={self.trainable}>")
+
+    @property
+    def trainable(self) -> bool:
+        return self.requires_grad
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self.requires_grad_(bool(value))
+
+    @property
+    def keras_shape(self) -> tuple[int, ...]:
+        """The shape in Keras's layout (``shape`` is torch's)."""
+        return self.keras_layout.keras_shape(tuple(self.shape))
+
+    @property
+    def value(self) -> torch.Tensor:
+        """The current value as a detached tensor in Keras's layout."""
+        return self.keras_layout.to_keras(self.detach())
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The value as a numpy array in Keras's layout."""
+        return self.value.cpu().numpy().copy()
+
+    def assign(self, value: Any) -> Variable:
+        """Set the value from an array in Keras's layout; the shape must match exactly."""
+        t = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value)
+        converted = self.keras_layout.from_keras(t.to(self.dtype))
+        if tuple(converted.shape) != tuple(self.shape):
+            raise ValueError(
+                f"Cannot assign a value of shape {tuple(t.shape)} to variable {self.path!r} of "
+                f"shape {self.keras_shape}."
+            )
+        with torch.no_grad():
+            self.copy_(converted)
+        return self
+
+    def assign_add(self, value: Any) -> Variable:
+        return self.assign(self.value + torch.as_tensor(np.asarray(value), dtype=self.dtype,
+                                                        device=self.device))
+
+    def assign_sub(self, value: Any) -> Variable:
+        return self.assign(self.value - torch.as_tensor(np.asarray(value), dtype=self.dtype,
+                                                        device=self.device))
+
+
+def _rebuild_variable(data, requires_grad, name, path, layout):
+    return Variable(data, requires_grad, name, layout, path)

@@ -1,0 +1,63 @@
+"""``Model``: a Layer that groups layers, with Keras's model API (summary, get_layer, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tkeras.layers.layer import Layer
+
+
+class Model(Layer):
+    """A model: layers grouped under one ``torch.nn.Module`` with Keras's model API.
+
+    Subclass it and define ``__init__`` and ``call(inputs, training=None)``, or use
+    ``Sequential``. Differences from Keras: ``Model(inputs, outputs)`` (the functional API)
+    lands with issue #4 and raises NotImplementedError until then.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise NotImplementedError(
+                "Model(inputs, outputs) (the functional API) is not supported yet (issue #4). "
+                "Use tkeras.Sequential or subclass tkeras.Model."
+            )
+        super().__init__(**kwargs)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The model's direct sublayers, in the order they were assigned."""
+        return self._sublayers()
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer by its unique name or by its index in ``layers``."""
+        if index is not None and name is not None:
+            raise ValueError(
+                "Provide only a layer name or a layer index. Received: "
+                f"index={index}, name={name}."
+            )
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(layers)} layers."
+                )
+            return layers[index]
+        if name is not None:
+            for layer in layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: {[l.name for l in layers]}."
+            )
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def summary(self, line_length: int | None = None, positions: list[float] | None = None,
+                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
+                layer_range: Any = None) -> None:
+        """Print Keras's summary table: each layer's name (type), output shape and params."""
+        from tkeras.models.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)

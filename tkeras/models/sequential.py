@@ -1,0 +1,142 @@
+"""``Sequential``: a linear stack of layers, built lazily or at once from an ``Input``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from tkeras.layers.core.input_layer import InputLayer
+from tkeras.layers.layer import Layer
+from tkeras.models.model import Model
+from tkeras.models.symbolic import KerasTensor
+
+
+class Sequential(Model):
+    """A plain stack of layers where each layer has one input and one output.
+
+    Built at once when the first entry is ``tkeras.Input(shape)`` (or the first layer has
+    ``input_shape=``), else on the first call. Once built it is a plain ``nn.Module``:
+    ``model(torch_tensor)`` runs each layer in turn.
+
+    Args:
+        layers: an optional list of layers (and optionally a leading ``Input``).
+        trainable: whether the model's weights are trainable.
+        name: the model name.
+
+    Example:
+        >>> import tkeras
+        >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(2)])
+        >>> model.output_shape
+        (None, 2)
+    """
+
+    def __init__(self, layers: list[Any] | None = None, trainable: bool = True,
+                 name: str | None = None) -> None:
+        super().__init__(trainable=trainable, name=name)
+        self._modules["layers"] = nn.ModuleList()
+        self._input_shape: tuple | None = None
+        self._shape_trace: list[Any] = []
+        self._call_layers: tuple[Layer, ...] = ()
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._maybe_rebuild()
+
+    @property
+    def layers_(self) -> nn.ModuleList:
+        # Registered as "layers", so state_dict keys read "layers.0.kernel".
+        return self._modules["layers"]
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self._modules["layers"])
+
+    def add(self, layer: Any, rebuild: bool = True) -> None:
+        """Append a layer (or, first, an ``Input`` / ``InputLayer``) to the stack."""
+        if isinstance(layer, KerasTensor) and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer
+        if isinstance(layer, InputLayer):
+            if len(self.layers_) or self._input_shape is not None:
+                raise ValueError(
+                    f"Sequential model {self.name!r}: an Input may only be the first entry; "
+                    f"received {layer.name!r} after {len(self.layers_)} layers."
+                )
+            self._input_shape = layer.batch_shape
+            return
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                "Only instances of `tkeras.layers.Layer` can be added to a Sequential model. "
+                f"Received: {layer!r} (of type {type(layer).__name__})"
+            )
+        if any(existing.name == layer.name for existing in self.layers_):
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names. Name "
+                f"{layer.name!r} is already the name of a layer in this model. Update the `name` "
+                "argument to pass a unique name."
+            )
+        if not len(self.layers_) and self._input_shape is None:
+            self._input_shape = layer._batch_input_shape
+        self.layers_.append(layer)
+        self.built = False
+        if rebuild:
+            self._maybe_rebuild()
+
+    def pop(self, rebuild: bool = True) -> Layer:
+        """Remove and return the last layer."""
+        if not len(self.layers_):
+            raise TypeError("There are no layers in the model.")
+        layer = self.layers_[-1]
+        del self.layers_[-1]
+        self.built = False
+        if rebuild:
+            self._maybe_rebuild()
+        return layer
+
+    def _maybe_rebuild(self) -> None:
+        self._call_layers = tuple(self.layers_)
+        self._output_shape = None
+        if self._input_shape is not None and len(self.layers_):
+            self.build_from_shape(self._input_shape)
+
+    def build(self, input_shape: Any) -> None:
+        shape = tuple(input_shape)
+        trace = []
+        for layer in self.layers_:
+            if not layer.built:
+                layer.build_from_shape(shape)
+            elif layer.input_spec is not None:
+                layer.input_spec.check(layer.name, shape, hint=layer._input_hint())
+            shape = layer.compute_output_shape(shape)
+            layer._output_shape = shape
+            trace.append(shape)
+        self._shape_trace = trace
+        self._call_layers = tuple(self.layers_)
+        self.built = True
+
+    def build_from_shape(self, input_shape: Any) -> None:
+        if self.built:
+            return
+        self.build(input_shape)
+        self._build_shape = tuple(input_shape)
+
+    def call(self, inputs: torch.Tensor, training: bool | None = None) -> Any:
+        x = inputs
+        for layer in self._call_layers:
+            x = layer(x)
+        return x
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        shape = tuple(input_shape)
+        for layer in self.layers_:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": [
+                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers_
+            ],
+        }

@@ -1,0 +1,153 @@
+"""Symbolic tensors (``KerasTensor``), the graph nodes they record, and shape inference.
+
+Shape inference runs the layer on torch's meta device with meta copies of its parameters and
+buffers (``torch.func.functional_call``), under no_grad in eval mode, so nothing is computed and
+no state changes. A ``None`` dimension is tried at two sizes; an output dimension that differs
+between the two runs is ``None``. If the meta run fails (a data-dependent op), the same run is
+repeated on small real CPU tensors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from tkeras import config
+
+# Sizes tried for unknown dimensions: (batch, other axes), two runs.
+_TRIAL_SIZES = ((2, 64), (3, 65))
+
+
+class KerasTensor:
+    """A symbolic tensor: a shape (``None`` for unknown dims), a dtype and the call producing it."""
+
+    def __init__(self, shape: tuple, dtype: str | None = None, name: str | None = None,
+                 node: Node | None = None, index: int = 0) -> None:
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.dtype = dtype or config.floatx()
+        self.name = name
+        self.node = node
+        self.index = index
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+
+class Node:
+    """One layer call in a graph: the layer, its input KerasTensors, its outputs and kwargs."""
+
+    def __init__(self, layer: Any, inputs: Any, outputs: Any, kwargs: dict) -> None:
+        self.layer = layer
+        self.inputs = inputs
+        self.outputs = outputs
+        self.kwargs = kwargs
+
+
+def is_shape(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
+
+
+def map_shapes(fn, structure: Any) -> Any:
+    """Apply ``fn`` to each shape in a nest of shapes (a shape is a tuple of ints/None)."""
+    if is_shape(structure):
+        return fn(tuple(structure))
+    if isinstance(structure, dict):
+        return {k: map_shapes(fn, v) for k, v in structure.items()}
+    return [map_shapes(fn, s) for s in structure]
+
+
+def _map_kt(fn, structure: Any) -> Any:
+    if isinstance(structure, KerasTensor):
+        return fn(structure)
+    if isinstance(structure, dict):
+        return {k: _map_kt(fn, v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return [_map_kt(fn, v) for v in structure]
+    return structure
+
+
+def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
+    """Call ``layer`` on KerasTensors: build it, infer the output shape, record a Node."""
+    inputs = args[0] if args else next(iter(kwargs.values()))
+    shapes = _map_kt(lambda kt: kt.shape, inputs)
+    if isinstance(inputs, KerasTensor):
+        shapes = inputs.shape
+    if not layer.built:
+        layer.build_from_shape(shapes)
+    elif layer.input_spec is not None and isinstance(inputs, KerasTensor):
+        layer.input_spec.check(layer.name, shapes, hint=layer._input_hint())
+    out_shape = layer.compute_output_shape(shapes)
+    node = Node(layer, inputs, None, {k: v for k, v in kwargs.items() if k != "inputs"})
+    count = [0]
+
+    def make(shape):
+        kt = KerasTensor(shape, node=node, index=count[0], name=layer.name)
+        count[0] += 1
+        return kt
+
+    outputs = map_shapes(make, out_shape)
+    node.outputs = outputs
+    return outputs
+
+
+def _trial_tensors(shape: Any, sizes: tuple[int, int], device: str) -> Any:
+    if is_shape(shape):
+        dims = [
+            (sizes[0] if i == 0 else sizes[1]) if d is None else d for i, d in enumerate(shape)
+        ]
+        return torch.zeros(dims, device=device)
+    if isinstance(shape, dict):
+        return {k: _trial_tensors(v, sizes, device) for k, v in shape.items()}
+    return [_trial_tensors(s, sizes, device) for s in shape]
+
+
+def _out_shapes(y: Any) -> Any:
+    if isinstance(y, torch.Tensor):
+        return tuple(y.shape)
+    if isinstance(y, dict):
+        return {k: _out_shapes(v) for k, v in y.items()}
+    return [_out_shapes(v) for v in y]
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if is_shape(a):
+        return tuple(x if x == y else None for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return {k: _merge(a[k], b[k]) for k in a}
+    return [_merge(x, y) for x, y in zip(a, b)]
+
+
+def _run(layer: Any, x: Any, meta: bool) -> Any:
+    was_training = layer.training
+    layer.train(False)
+    try:
+        with torch.no_grad():
+            if not meta:
+                return layer(x)
+            state = {n: torch.empty_like(p, device="meta") for n, p in layer.named_parameters()}
+            state.update(
+                {n: torch.empty_like(b, device="meta") for n, b in layer.named_buffers()}
+            )
+            return torch.func.functional_call(layer, state, (x,), strict=False)
+    finally:
+        layer.train(was_training)
+
+
+def infer_output_shape(layer: Any, input_shape: Any) -> Any:
+    """The output shape of ``layer`` for ``input_shape`` (None dims allowed), by trial runs."""
+    results = []
+    for sizes in _TRIAL_SIZES:
+        try:
+            y = _run(layer, _trial_tensors(input_shape, sizes, "meta"), meta=True)
+        except (RuntimeError, NotImplementedError, TypeError, ValueError):
+            y = _run(layer, _trial_tensors(input_shape, sizes, "cpu"), meta=False)
+        results.append(_out_shapes(y))
+    merged = _merge(results[0], results[1])
+    if is_shape(input_shape) and input_shape and input_shape[0] is not None and is_shape(merged):
+        merged = (input_shape[0], *merged[1:])
+    return merged

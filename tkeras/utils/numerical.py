@@ -1,0 +1,50 @@
+"""Numerical helpers: one-hot encoding and normalization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
+    """One-hot encode integer class ids into a float32 matrix (or higher rank).
+
+    Args:
+        x: array-like of non-negative integer class ids.
+        num_classes: total number of classes; defaults to ``max(x) + 1``.
+
+    Example:
+        >>> import tkeras
+        >>> tkeras.utils.to_categorical([0, 2], num_classes=3).tolist()
+        [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    if hasattr(x, "detach"):
+        x = x.detach().cpu().numpy()
+    x = np.asarray(x)
+    if x.size and (np.issubdtype(x.dtype, np.floating) and not np.all(x == np.round(x))):
+        raise ValueError("to_categorical expects integer class ids; received non-integral values.")
+    x = x.astype("int64")
+    shape = x.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    x = x.reshape(-1)
+    if x.size and x.min() < 0:
+        raise ValueError(f"to_categorical expects non-negative class ids; received {x.min()}.")
+    if num_classes is None:
+        num_classes = int(x.max()) + 1 if x.size else 0
+    if x.size and x.max() >= num_classes:
+        raise ValueError(
+            f"to_categorical: class id {int(x.max())} is out of range for num_classes={num_classes}."
+        )
+    out = np.zeros((x.shape[0], num_classes), dtype="float32")
+    out[np.arange(x.shape[0]), x] = 1.0
+    return out.reshape((*shape, num_classes))
+
+
+def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
+    """Normalize an array to unit ``order``-norm along ``axis``."""
+    x = np.asarray(x, dtype="float32")
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, axis)
