@@ -1,6 +1,18 @@
 """tkeras: Keras programs on PyTorch. ``import tkeras as keras`` and run the same code."""
 
-from tkeras import activations, backend, config, initializers, layers, models, utils
+from tkeras import (
+    activations,
+    backend,
+    callbacks,
+    config,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    utils,
+)
 from tkeras.backend.variable import Variable
 from tkeras.layers.core.input_layer import Input
 from tkeras.models.model import Model
@@ -16,9 +28,13 @@ __all__ = [
     "__version__",
     "activations",
     "backend",
+    "callbacks",
     "config",
     "initializers",
     "layers",
+    "losses",
+    "metrics",
     "models",
+    "optimizers",
     "utils",
 ]

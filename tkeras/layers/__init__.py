@@ -1,24 +1,32 @@
-"""Keras layers on torch modules: ``from tkeras.layers import Dense, Conv2D, LSTM, ...``."""
+"""Keras layers on torch modules: ``from tkeras.layers import Dense, Conv2D, LSTM, ...``.
 
-from tkeras.layers.activations.activation import Activation
-from tkeras.layers.core.dense import Dense
-from tkeras.layers.core.embedding import Embedding
-from tkeras.layers.core.input_layer import Input, InputLayer
+Each family package lists its public layers in its own ``__all__``; this module re-exports them.
+"""
+
+from tkeras.layers.activations import *  # noqa: F403
+from tkeras.layers.activations import __all__ as _activations_all
+from tkeras.layers.convolutional import *  # noqa: F403
+from tkeras.layers.convolutional import __all__ as _convolutional_all
+from tkeras.layers.core import *  # noqa: F403
+from tkeras.layers.core import __all__ as _core_all
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer
-from tkeras.layers.regularization.dropout import Dropout
-from tkeras.layers.reshaping.flatten import Flatten
-from tkeras.layers.reshaping.reshape import Reshape
+from tkeras.layers.pooling import *  # noqa: F403
+from tkeras.layers.pooling import __all__ as _pooling_all
+from tkeras.layers.regularization import *  # noqa: F403
+from tkeras.layers.regularization import __all__ as _regularization_all
+from tkeras.layers.reshaping import *  # noqa: F403
+from tkeras.layers.reshaping import __all__ as _reshaping_all
+from tkeras.layers.rnn import *  # noqa: F403
+from tkeras.layers.rnn import __all__ as _rnn_all
 
-__all__ = [
-    "Activation",
-    "Dense",
-    "Dropout",
-    "Embedding",
-    "Flatten",
-    "Input",
-    "InputLayer",
-    "InputSpec",
-    "Layer",
-    "Reshape",
-]
+__all__ = sorted(
+    ["InputSpec", "Layer"]
+    + _activations_all
+    + _convolutional_all
+    + _core_all
+    + _pooling_all
+    + _regularization_all
+    + _reshaping_all
+    + _rnn_all
+)

@@ -1,0 +1,5 @@
+"""Activation layers."""
+
+from tkeras.layers.activations.activation import Activation
+
+__all__ = ["Activation"]

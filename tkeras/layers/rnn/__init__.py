@@ -1,0 +1,3 @@
+"""rnn layers."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""trainers."""
+
+__all__: list[str] = []
