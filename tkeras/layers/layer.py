@@ -154,6 +154,7 @@ class Layer(nn.Module):
         )
         self._build_shape: Any = None
         self._output_shape: Any = None
+        self._supports_masking = type(self).compute_mask is not Layer.compute_mask
         self.training = False  # Keras layers start in inference mode.
 
     # ------------------------------------------------------------------ calling
@@ -254,7 +255,17 @@ class Layer(nn.Module):
         return infer_output_shape(self, input_shape)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The mask of this layer's output: by default the input mask, passed through."""
         return mask
+
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes (or makes) a mask; a layer that does not drops it."""
+        return self._supports_masking
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self._supports_masking = bool(value)
 
     @property
     def input_spec(self) -> InputSpec | None:

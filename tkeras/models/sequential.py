@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -11,6 +12,24 @@ from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.models.model import Model
 from tkeras.models.symbolic import KerasTensor
+
+
+def _makes_masks(layers: tuple[Layer, ...]) -> bool:
+    """Whether some layer creates a mask that a later layer could use."""
+    for i, layer in enumerate(layers):
+        if layer.supports_masking and type(layer).compute_mask is not Layer.compute_mask:
+            following = layers[i + 1:]
+            for nxt in following:
+                if not nxt.supports_masking:
+                    warnings.warn(
+                        f"Layer {nxt.name!r} (of type {type(nxt).__name__}) does not support "
+                        "masking, so the mask made upstream is dropped there. Downstream "
+                        "layers will not see the mask.",
+                        stacklevel=3,
+                    )
+                    break
+            return True
+    return False
 
 
 class Sequential(Model):
@@ -39,6 +58,7 @@ class Sequential(Model):
         self._input_shape: tuple | None = None
         self._shape_trace: list[Any] = []
         self._call_layers: tuple[Layer, ...] = ()
+        self._masking = False
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._maybe_rebuild()
@@ -112,6 +132,7 @@ class Sequential(Model):
             trace.append(shape)
         self._shape_trace = trace
         self._call_layers = tuple(self.layers_)
+        self._masking = _makes_masks(self._call_layers)
         self.built = True
 
     def build_from_shape(self, input_shape: Any) -> None:
@@ -121,9 +142,21 @@ class Sequential(Model):
         self._build_shape = tuple(input_shape)
 
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> Any:
+        if self._masking:
+            return self._call_masked(inputs)
         x = inputs
         for layer in self._call_layers:
             x = layer(x)
+        return x
+
+    def _call_masked(self, inputs: torch.Tensor) -> Any:
+        # Keras's mask propagation: a layer that supports masking receives the mask (when its
+        # call takes one) and passes on compute_mask(); any other layer drops it.
+        x, mask = inputs, None
+        for layer in self._call_layers:
+            y = layer(x, mask=mask) if mask is not None and layer._call_has_mask else layer(x)
+            mask = layer.compute_mask(x, mask) if layer.supports_masking else None
+            x = y
         return x
 
     def compute_output_shape(self, input_shape: Any) -> Any:

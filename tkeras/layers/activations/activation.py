@@ -25,6 +25,7 @@ class Activation(Layer):
     def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
+        self.supports_masking = True
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:

@@ -53,6 +53,7 @@ class Dense(Layer):
         self.bias_initializer = bias_initializer
         self.bias = None
         self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
 
     def build(self, input_shape: tuple) -> None:
         in_dim = input_shape[-1]

@@ -49,6 +49,7 @@ class Embedding(Layer):
         self.output_dim = positive_int(self, "output_dim", output_dim)
         self.embeddings_initializer = embeddings_initializer
         self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero
         self.input_length = input_length
         if input_length is not None:
             positive_int(self, "input_length", input_length)

@@ -37,6 +37,7 @@ class Dropout(Layer):
             raise ValueError(f"Dropout {self.name!r}: `seed` must be an int or None, got {seed!r}")
         self.seed = seed
         self._generators: dict[torch.device, torch.Generator] = {}
+        self.supports_masking = True
         self.built = True
 
     def _generator(self, device: torch.device) -> torch.Generator:

@@ -1,0 +1,5 @@
+"""Small datasets that ship with tkeras (no download needed)."""
+
+from tkeras.datasets import digits
+
+__all__ = ["digits"]
