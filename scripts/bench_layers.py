@@ -1,0 +1,112 @@
+"""Micro-benchmark: a built tkeras layer vs the same torch op called directly.
+
+Forward passes with grad enabled; each row reports the median time per call over ``--calls``
+calls (interleaved in rounds, so both sides see the same machine load) and the overhead ratio.
+The last rows measure what a Dense(64) on (32, 64) adds over ``nn.Linear`` in microseconds,
+next to the cost of one extra ``nn.Module`` call (``nn.Sequential(nn.Linear)``) in the same run.
+
+    python scripts/bench_layers.py            # full sizes, 1,000 calls
+    python scripts/bench_layers.py --quick    # tiny sizes, seconds (the test suite runs this)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import tkeras
+
+
+def _median_us(fn: Callable[[], object], calls: int) -> float:
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter_ns()
+        fn()
+        times.append(time.perf_counter_ns() - t0)
+    return statistics.median(times) / 1000.0
+
+
+def compare(fns: dict[str, Callable[[], object]], calls: int, rounds: int = 5) -> dict[str, float]:
+    """Median microseconds per call of each fn, interleaving the fns over ``rounds`` rounds."""
+    for fn in fns.values():  # warm-up
+        for _ in range(max(3, calls // 20)):
+            fn()
+    samples: dict[str, list[float]] = {k: [] for k in fns}
+    per_round = max(1, calls // rounds)
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            samples[name].append(_median_us(fn, per_round))
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def cases(quick: bool) -> list[tuple[str, Callable, Callable]]:
+    torch.manual_seed(0)
+    b = 4 if quick else 32
+    out = []
+
+    # Dense(512, relu) on (32, 512)
+    n = 32 if quick else 512
+    x = torch.randn(b, n)
+    dense = tkeras.layers.Dense(n, activation="relu")
+    dense(x)
+    linear = nn.Linear(n, n)
+    out.append((f"Dense({n}, relu) on {tuple(x.shape)}", lambda: dense(x),
+                lambda: F.relu(linear(x))))
+
+    # Conv2D(64, 3) on an NHWC (32, 28, 28, 32) batch; torch gets the same memory as NCHW view.
+    h, c, f = (8, 4, 8) if quick else (28, 32, 64)
+    xi = torch.randn(b, h, h, c)
+    conv = tkeras.layers.Conv2D(f, 3)
+    conv(xi)
+    tconv = nn.Conv2d(c, f, 3)
+    x_nchw = xi.permute(0, 3, 1, 2)  # channels_last memory, as a torch user would keep it
+    out.append((f"Conv2D({f}, 3) on {tuple(xi.shape)}", lambda: conv(xi), lambda: tconv(x_nchw)))
+
+    # LSTM(64) on (32, 100, 64), last output
+    t, u = (10, 8) if quick else (100, 64)
+    xs = torch.randn(b, t, u)
+    lstm = tkeras.layers.LSTM(u)
+    lstm(xs)
+    tlstm = nn.LSTM(u, u, batch_first=True)
+    out.append((f"LSTM({u}) on {tuple(xs.shape)}", lambda: lstm(xs),
+                lambda: tlstm(xs)[1][0][-1]))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and few calls")
+    parser.add_argument("--calls", type=int, default=1000)
+    args = parser.parse_args()
+    calls = 50 if args.quick else args.calls
+    torch.set_grad_enabled(True)
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {calls} calls per op")
+    print("| layer | tkeras (us) | torch (us) | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, tk, ref in cases(args.quick):
+        res = compare({"tk": tk, "ref": ref}, calls)
+        print(f"| {name} | {res['tk']:.1f} | {res['ref']:.1f} | {res['tk'] / res['ref']:.3f} |")
+
+    x = torch.randn(32, 64)
+    dense = tkeras.layers.Dense(64)
+    dense(x)
+    linear = nn.Linear(64, 64)
+    wrapped = nn.Sequential(nn.Linear(64, 64))
+    res = compare({"dense": lambda: dense(x), "linear": lambda: linear(x),
+                   "wrapped": lambda: wrapped(x)}, calls * 5)
+    added = res["dense"] - res["linear"]
+    module_call = res["wrapped"] - res["linear"]
+    print()
+    print(f"Dense(64) on (32, 64): {res['dense']:.2f} us; nn.Linear: {res['linear']:.2f} us; "
+          f"tkeras adds {added:.2f} us; one extra nn.Module call costs {module_call:.2f} us")
+
+
+if __name__ == "__main__":
+    main()
