@@ -87,7 +87,8 @@ def test_get_layer_by_name_and_index():
 
 def test_incompatible_input_names_layer_and_shapes():
     model = _mlp(tkeras)
-    with pytest.raises(ValueError, match=r"Reshape 'flat': the total size of the new array must be unchanged, input_shape = \[5, 4\]"):
+    with pytest.raises(ValueError, match=r"Reshape 'flat': the total size of the tensor must be unchanged. "
+                       r"Received: input_shape=\(5, 4\), target_shape=\(12,\)"):
         model(torch.ones(2, 5, 4))
     dense = tkeras.Sequential([layers.Dense(3, name="head")])
     dense(torch.ones(1, 4))

@@ -155,6 +155,7 @@ class Layer(nn.Module):
         self._build_shape: Any = None
         self._output_shape: Any = None
         self._supports_masking = type(self).compute_mask is not Layer.compute_mask
+        self._inbound_nodes: list[Any] = []
         self.training = False  # Keras layers start in inference mode.
 
     # ------------------------------------------------------------------ calling
@@ -436,6 +437,25 @@ class Layer(nn.Module):
                                      "has no defined output shape.")
             self._output_shape = self.compute_output_shape(_keras_shape(self._build_shape))
         return self._output_shape
+
+    def _node_attribute(self, attr: str, what: str) -> Any:
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
+                                 f"defined {what}.")
+        values = getattr(self._inbound_nodes[0], attr)
+        if isinstance(values, list) and len(values) == 1:
+            return values[0]
+        return values
+
+    @property
+    def input(self) -> Any:
+        """The KerasTensor(s) this layer was first called on in a graph."""
+        return self._node_attribute("input_tensors", "input")
+
+    @property
+    def output(self) -> Any:
+        """The KerasTensor(s) this layer's first graph call produced."""
+        return self._node_attribute("outputs", "output")
 
     def get_config(self) -> dict[str, Any]:
         """The layer's constructor arguments (keys are ``__init__`` arguments)."""

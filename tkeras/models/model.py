@@ -10,16 +10,22 @@ from tkeras.layers.layer import Layer
 class Model(Layer):
     """A model: layers grouped under one ``torch.nn.Module`` with Keras's model API.
 
-    Subclass it and define ``__init__`` and ``call(inputs, training=None)``, or use
-    ``Sequential``. Differences from Keras: ``Model(inputs, outputs)`` (the functional API)
-    lands with issue #4 and raises NotImplementedError until then.
+    ``Model(inputs, outputs)`` builds a functional model; or subclass it and define
+    ``__init__`` and ``call(inputs, training=None)``; or use ``Sequential``.
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from tkeras.models.functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError(
-                "Model(inputs, outputs) (the functional API) is not supported yet (issue #4). "
-                "Use tkeras.Sequential or subclass tkeras.Model."
+            raise TypeError(
+                f"{type(self).__name__}.__init__ got positional arguments {args!r}: a Model "
+                "subclass takes keyword arguments (name=, trainable=) only."
             )
         super().__init__(**kwargs)
 

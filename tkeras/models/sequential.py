@@ -56,7 +56,8 @@ class Sequential(Model):
         super().__init__(trainable=trainable, name=name)
         self._modules["layers"] = nn.ModuleList()
         self._input_shape: tuple | None = None
-        self._shape_trace: list[Any] = []
+        self._input_layer: InputLayer | None = None
+        self._graph_output: KerasTensor | None = None
         self._call_layers: tuple[Layer, ...] = ()
         self._masking = False
         for layer in layers or []:
@@ -83,6 +84,7 @@ class Sequential(Model):
                     f"received {layer.name!r} after {len(self.layers_)} layers."
                 )
             self._input_shape = layer.batch_shape
+            self._input_layer = layer
             return
         if not isinstance(layer, Layer):
             raise ValueError(
@@ -120,17 +122,21 @@ class Sequential(Model):
             self.build_from_shape(self._input_shape)
 
     def build(self, input_shape: Any) -> None:
-        shape = tuple(input_shape)
-        trace = []
+        # Run the stack once on KerasTensors: builds every layer, checks each input against
+        # the layer's spec, and records the graph (layer.input/output, model.inputs/outputs).
+        if self._input_layer is None or self._input_layer.batch_shape != tuple(input_shape):
+            self._input_layer = InputLayer(batch_shape=tuple(input_shape))
+        x = self._input_layer.output
         for layer in self.layers_:
-            if not layer.built:
-                layer.build_from_shape(shape)
-            elif layer.input_spec is not None:
-                layer.input_spec.check(layer.name, shape, hint=layer._input_hint())
-            shape = layer.compute_output_shape(shape)
-            layer._output_shape = shape
-            trace.append(shape)
-        self._shape_trace = trace
+            x = layer(x)
+            if not isinstance(x, KerasTensor):
+                raise ValueError(
+                    "All layers added to a Sequential model should have a single output tensor. "
+                    f"Layer {layer.name!r} returned {len(x)} tensors; use the functional API "
+                    "(tkeras.Model(inputs, outputs)) for multi-output layers."
+                )
+            layer._output_shape = x.shape
+        self._graph_output = x
         self._call_layers = tuple(self.layers_)
         self._masking = _makes_masks(self._call_layers)
         self.built = True
@@ -158,6 +164,30 @@ class Sequential(Model):
             mask = layer.compute_mask(x, mask) if layer.supports_masking else None
             x = y
         return x
+
+    @property
+    def inputs(self) -> list[KerasTensor]:
+        if self._input_layer is None or not self.built:
+            raise AttributeError(f"Sequential model {self.name!r} has no input yet: build it or "
+                                 "start it with tkeras.Input(shape).")
+        return [self._input_layer.output]
+
+    @property
+    def outputs(self) -> list[KerasTensor]:
+        self.inputs  # noqa: B018  (raises the same error when unbuilt)
+        return [self._graph_output]
+
+    @property
+    def input(self) -> KerasTensor:
+        if self._inbound_nodes:
+            return super().input
+        return self.inputs[0]
+
+    @property
+    def output(self) -> KerasTensor:
+        if self._inbound_nodes:
+            return super().output
+        return self.outputs[0]
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         shape = tuple(input_shape)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 from typing import Any
 
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
@@ -37,6 +36,10 @@ def _format_shape(shape: Any) -> str:
 
 
 def _output_shape(layer: Any) -> str:
+    nodes = getattr(layer, "_inbound_nodes", None)
+    if nodes:
+        shapes = [_format_shape(t.shape) for t in nodes[-1].output_tensors]
+        return shapes[0] if len(shapes) == 1 else "[" + ", ".join(shapes) + "]"
     shape = getattr(layer, "_output_shape", None)
     if shape is None and layer.built:
         try:
@@ -47,23 +50,55 @@ def _output_shape(layer: Any) -> str:
 
 
 def _widths(line_length: int, positions: list[float], ncols: int) -> list[int]:
-    if positions[-1] <= 1:
-        positions = [int(p * line_length) for p in positions]
-    raw = [b - a for a, b in zip([0, *positions[:-1]], positions)]
-    inner = line_length - (ncols + 1)
-    scaled = [max(3, int(w * inner / sum(raw))) for w in raw]
-    scaled[0] += inner - sum(scaled)
-    return scaled
+    """Column widths (with their one-space padding) as Keras's rich table lays them out."""
+    widths, current = [], 0
+    for pos in positions:
+        width = (int(pos * line_length) if pos <= 1 else int(pos)) - current
+        if width < 4:
+            raise ValueError("Insufficient console width to print summary.")
+        widths.append(width + 2)
+        current += width
+    available = line_length - (ncols + 1)
+    excess = sum(widths) - available
+    if excess > 0:
+        # Reduce every column evenly, rounding as rich's ratio_reduce does.
+        remaining, count, reduced = excess, len(widths), []
+        for w in widths:
+            cut = min(w, round(remaining / count))
+            reduced.append(w - cut)
+            remaining -= cut
+            count -= 1
+        widths = reduced
+    return widths
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap; a word longer than the column is cut with an ellipsis (as rich does)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if len(word) > width:
+            word = word[: width - 1] + "…"
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
 
 
 def _row(cells: list[str], widths: list[int], aligns: str, bar: str) -> list[str]:
-    wrapped = [textwrap.wrap(c, w - 2) or [""] for c, w in zip(cells, widths)]
+    wrapped = [_wrap(c, w - 2) for c, w in zip(cells, widths)]
     lines = []
     for i in range(max(len(w) for w in wrapped)):
         parts = []
         for col, w, a in zip(wrapped, widths, aligns):
             text = col[i] if i < len(col) else ""
-            parts.append(" " + (text.rjust(w - 2) if a == "r" else text.ljust(w - 2)) + " ")
+            fit = {"r": text.rjust, "c": text.center}.get(a, text.ljust)(w - 2)
+            parts.append(" " + fit + " ")
         lines.append(bar + bar.join(parts) + bar)
     return lines
 
@@ -72,7 +107,36 @@ def _rule(widths: list[int], left: str, mid: str, right: str, fill: str) -> str:
     return left + mid.join(fill * w for w in widths) + right
 
 
-def _layer_rows(model: Any, expand_nested: bool, show_trainable: bool, prefix: str = "") -> list:
+def _sequential_like(model: Any) -> bool:
+    nodes = getattr(model, "_all_nodes", None)
+    if nodes is None:
+        return True
+    depths: dict[int, int] = {}
+    for node in nodes:
+        if len(node.input_tensors) > 1:
+            return False
+    # A chain has one node per depth and no shared layers.
+    layers = [n.layer for n in nodes]
+    if len({id(l) for l in layers}) != len(layers):
+        return False
+    for node in nodes:
+        parents = node.parent_nodes
+        depths[id(node)] = depths.get(id(parents[0]), -1) + 1 if parents else 0
+    return len(set(depths.values())) == len(nodes)
+
+
+def _connections(layer: Any, relevant: set[int]) -> str:
+    parts = []
+    for node in layer._inbound_nodes:
+        if id(node) not in relevant:
+            continue
+        for t in node.input_tensors:
+            parts.append(f"{t.node.layer.name}[{t.node.index}][{t.index}]")
+    return ", ".join(parts) or "-"
+
+
+def _layer_rows(model: Any, expand_nested: bool, show_trainable: bool, prefix: str = "",
+                relevant: set[int] | None = None) -> list:
     rows = []
     for layer in model.layers:
         if layer.built:
@@ -80,8 +144,10 @@ def _layer_rows(model: Any, expand_nested: bool, show_trainable: bool, prefix: s
         else:
             params = "0 (unbuilt)"
         row = [f"{prefix}{layer.name} ({type(layer).__name__})", _output_shape(layer), params]
+        if relevant is not None:
+            row.append(_connections(layer, relevant))
         if show_trainable:
-            row.append("Y" if layer.trainable else "N")
+            row.append(("Y" if layer.trainable else "N") if layer.weights else "-")
         rows.append(row)
         if expand_nested and hasattr(layer, "layers") and layer.layers:
             rows.extend(_layer_rows(layer, expand_nested, show_trainable, prefix + " └ "))
@@ -94,11 +160,19 @@ def print_summary(model: Any, line_length: int | None = None, positions: list[fl
     """Print (or pass to ``print_fn``) Keras's summary table for ``model``."""
     headers = ["Layer (type)", "Output Shape", "Param #"]
     aligns = "llr"
-    positions = list(positions or [0.45, 0.80, 1.0])
-    default_length = 88
+    relevant = None
+    if _sequential_like(model):
+        positions = list(positions or [0.45, 0.80, 1.0])
+        default_length = 88
+    else:
+        headers.append("Connected to")
+        aligns += "l"
+        positions = list(positions or [0.3, 0.56, 0.74, 1.0])
+        default_length = 108
+        relevant = {id(n) for n in model._all_nodes}
     if show_trainable:
         headers.append("Trainable")
-        aligns += "l"
+        aligns += "c"
         default_length += 12
         positions = [p * 0.90 for p in positions] + [1.0]
     if len(positions) != len(headers):
@@ -106,7 +180,7 @@ def print_summary(model: Any, line_length: int | None = None, positions: list[fl
                          f"{len(positions)}: {positions}")
     line_length = line_length or min(default_length, shutil.get_terminal_size().columns - 4)
     widths = _widths(line_length, positions, len(headers))
-    rows = _layer_rows(model, expand_nested, show_trainable)
+    rows = _layer_rows(model, expand_nested, show_trainable, relevant=relevant)
     if layer_range is not None:
         names = [layer.name for layer in model.layers]
         if len(layer_range) != 2 or any(n not in names for n in layer_range):

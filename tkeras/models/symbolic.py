@@ -39,13 +39,38 @@ class KerasTensor:
 
 
 class Node:
-    """One layer call in a graph: the layer, its input KerasTensors, its outputs and kwargs."""
+    """One layer call in a graph: the layer, the call's args/kwargs (holding KerasTensors) and
+    its outputs. ``input_tensors`` lists every KerasTensor the call consumed, in order."""
 
-    def __init__(self, layer: Any, inputs: Any, outputs: Any, kwargs: dict) -> None:
+    def __init__(self, layer: Any, args: tuple, kwargs: dict, outputs: Any = None,
+                 is_input: bool = False) -> None:
         self.layer = layer
-        self.inputs = inputs
-        self.outputs = outputs
+        self.args = args
         self.kwargs = kwargs
+        self.outputs = outputs
+        self.is_input = is_input
+        self.input_tensors = flatten_kt((args, kwargs))
+        self.index = len(layer._inbound_nodes)
+        layer._inbound_nodes.append(self)
+
+    @property
+    def output_tensors(self) -> list[KerasTensor]:
+        return flatten_kt(self.outputs)
+
+    @property
+    def parent_nodes(self) -> list[Node]:
+        return [kt.node for kt in self.input_tensors if kt.node is not None]
+
+
+def flatten_kt(structure: Any) -> list[KerasTensor]:
+    """Every KerasTensor in a nest of lists, tuples and dicts, in order."""
+    if isinstance(structure, KerasTensor):
+        return [structure]
+    if isinstance(structure, dict):
+        return [kt for v in structure.values() for kt in flatten_kt(v)]
+    if isinstance(structure, (list, tuple)):
+        return [kt for v in structure for kt in flatten_kt(v)]
+    return []
 
 
 def is_shape(value: Any) -> bool:
@@ -66,9 +91,14 @@ def _map_kt(fn, structure: Any) -> Any:
         return fn(structure)
     if isinstance(structure, dict):
         return {k: _map_kt(fn, v) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
+    if isinstance(structure, list):
         return [_map_kt(fn, v) for v in structure]
+    if isinstance(structure, tuple):
+        return tuple(_map_kt(fn, v) for v in structure)
     return structure
+
+
+map_kt = _map_kt
 
 
 def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
@@ -82,7 +112,7 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     elif layer.input_spec is not None and isinstance(inputs, KerasTensor):
         layer.input_spec.check(layer.name, shapes, hint=layer._input_hint())
     out_shape = layer.compute_output_shape(shapes)
-    node = Node(layer, inputs, None, {k: v for k, v in kwargs.items() if k != "inputs"})
+    node = Node(layer, tuple(args), dict(kwargs))
     count = [0]
 
     def make(shape):

@@ -45,8 +45,8 @@ class InputLayer(Layer):
         self.input_dtype = str(dtype).replace("torch.", "") if dtype is not None else "float32"
         self.built = True
         self._build_shape = batch_shape
-        self.output = KerasTensor(batch_shape, self.input_dtype, name=self.name)
-        self.output.node = Node(self, [], self.output, {})
+        tensor = KerasTensor(batch_shape, self.input_dtype, name=self.name)
+        tensor.node = Node(self, (), {}, tensor, is_input=True)
 
     def call(self, inputs: Any) -> Any:
         return inputs
