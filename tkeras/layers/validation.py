@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 _PADDINGS = ("valid", "same", "causal")
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def positive_int(layer: Any, arg: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if not _is_int(value) or value <= 0:
         raise ValueError(
             f"{type(layer).__name__} {layer.name!r}: received an invalid value for argument "
             f"`{arg}`, expected a positive integer, got {arg}={value!r}."
         )
-    return value
+    return int(value)
 
 
 def int_tuple(layer: Any, arg: str, value: Any, n: int, allow_zero: bool = False) -> tuple:
     """An int or a tuple of ``n`` ints, as a tuple of ``n`` positive (or non-negative) ints."""
-    values = (value,) * n if isinstance(value, int) and not isinstance(value, bool) else value
+    values = (value,) * n if _is_int(value) else value
     try:
         values = tuple(values)
     except TypeError:
@@ -27,14 +32,14 @@ def int_tuple(layer: Any, arg: str, value: Any, n: int, allow_zero: bool = False
     if (
         values is None
         or len(values) != n
-        or any(isinstance(v, bool) or not isinstance(v, int) or v < low for v in values)
+        or any(not _is_int(v) or v < low for v in values)
     ):
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(
             f"{type(layer).__name__} {layer.name!r}: the `{arg}` argument must be a {kind} int "
             f"or a tuple of {n} {kind} ints. Received: {arg}={value!r}"
         )
-    return values
+    return tuple(int(v) for v in values)
 
 
 def padding(layer: Any, value: Any, allowed: tuple[str, ...] = ("valid", "same")) -> str:

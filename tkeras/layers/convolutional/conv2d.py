@@ -1,0 +1,81 @@
+"""Conv2D: 2-D convolution over images, channels_last by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tkeras.layers.convolutional.base_conv import _Conv
+
+
+class Conv2D(_Conv):
+    """2D convolution layer (spatial convolution over images) on ``(batch, h, w, channels)``.
+
+    A channels_last input is permuted to an NCHW view (no copy), convolved by ``F.conv2d`` and
+    permuted back, so the result is a contiguous ``(batch, new_h, new_w, filters)`` tensor and
+    a following Flatten matches Keras's element order.
+
+    Args:
+        filters: positive int, the number of output channels.
+        kernel_size: an int or a tuple of 2 ints, the window height and width.
+        strides: an int or a tuple of 2 ints; ``strides > 1`` is incompatible with
+            ``dilation_rate > 1``.
+        padding: ``'valid'`` or ``'same'`` (TF-style: the odd cell at the end, so a strided
+            'same' conv is not torch's ``padding='same'``); case-insensitive.
+        data_format: ``'channels_last'`` (default) or ``'channels_first'``
+            (``(batch, channels, h, w)``).
+        dilation_rate: an int or a tuple of 2 ints, for dilated convolution.
+        groups: positive int dividing both the input channels and ``filters``.
+        activation: an activation name or callable (None: linear).
+        use_bias: whether to add a bias vector.
+        kernel_initializer: initializer for the ``(kh, kw, in // groups, filters)`` kernel
+            (default ``'glorot_uniform'``).
+        bias_initializer: initializer for the bias (default ``'zeros'``).
+        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+            bias_constraint: not supported yet (issue #5); must be None.
+
+    Example:
+        >>> import torch, tkeras
+        >>> tkeras.layers.Conv2D(2, 3, activation="relu")(torch.rand(4, 10, 10, 128)).shape
+        torch.Size([4, 8, 8, 2])
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = (1, 1),
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = (1, 1),
+        groups: int = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            rank=2,
+            filters=filters,
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            groups=groups,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+            **kwargs,
+        )
