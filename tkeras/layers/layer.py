@@ -24,6 +24,9 @@ _TRAINING_CONTEXT: list[bool | None] = [None]
 
 _FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")
 
+# Set once any layer calls add_loss, so models skip clearing losses until then.
+_LOSSES_USED = [False]
+
 
 def resolve_training(module: nn.Module, training: bool | None) -> bool:
     """Keras's training flag: the explicit value, else the enclosing call's, else the mode."""
@@ -156,6 +159,7 @@ class Layer(nn.Module):
         self._output_shape: Any = None
         self._supports_masking = type(self).compute_mask is not Layer.compute_mask
         self._inbound_nodes: list[Any] = []
+        self._losses: list[torch.Tensor] = []
         self.training = False  # Keras layers start in inference mode.
 
     # ------------------------------------------------------------------ calling
@@ -437,6 +441,32 @@ class Layer(nn.Module):
                                      "has no defined output shape.")
             self._output_shape = self.compute_output_shape(_keras_shape(self._build_shape))
         return self._output_shape
+
+    # ------------------------------------------------------------------ added losses
+
+    def add_loss(self, loss: Any) -> None:
+        """Add a scalar loss term (e.g. an activity penalty) computed in ``call``.
+
+        The terms are collected in ``model.losses`` and ``fit()`` adds their sum to the loss.
+        A model clears them at the start of each of its calls, as Keras does.
+        """
+        if not isinstance(loss, torch.Tensor):
+            loss = torch.as_tensor(loss, dtype=self.compute_dtype_torch)
+        _LOSSES_USED[0] = True
+        self._losses.append(loss)
+
+    @property
+    def losses(self) -> list[torch.Tensor]:
+        """The loss terms added by ``add_loss`` during the last call, this layer's and below."""
+        out = list(self._losses)
+        for layer in self._sublayers():
+            out.extend(layer.losses)
+        return out
+
+    def _clear_losses(self) -> None:
+        self._losses.clear()
+        for layer in self._sublayers():
+            layer._clear_losses()
 
     def _node_attribute(self, attr: str, what: str) -> Any:
         if not self._inbound_nodes:

@@ -153,6 +153,16 @@ class Functional(Model):
         return list(self._flat_outputs)
 
     @property
+    def input(self) -> Any:
+        """The model's input structure (one KerasTensor, a list or a dict), as given."""
+        return self._inputs_struct
+
+    @property
+    def output(self) -> Any:
+        """The model's output structure, as given."""
+        return self._outputs_struct
+
+    @property
     def input_names(self) -> list[str]:
         return [t.node.layer.name for t in self._flat_inputs]
 

@@ -86,9 +86,14 @@ class Sequential(Model):
             self._input_shape = layer.batch_shape
             self._input_layer = layer
             return
+        if isinstance(layer, nn.Module) and not isinstance(layer, Layer):
+            from tkeras.layers.core.torch_module_wrapper import TorchModuleWrapper
+
+            layer = TorchModuleWrapper(layer)
         if not isinstance(layer, Layer):
             raise ValueError(
-                "Only instances of `tkeras.layers.Layer` can be added to a Sequential model. "
+                "Only instances of `tkeras.layers.Layer` (or torch.nn.Module) can be added to a "
+                "Sequential model. "
                 f"Received: {layer!r} (of type {type(layer).__name__})"
             )
         if any(existing.name == layer.name for existing in self.layers_):

@@ -3,5 +3,7 @@
 from tkeras.layers.core.dense import Dense
 from tkeras.layers.core.embedding import Embedding
 from tkeras.layers.core.input_layer import Input, InputLayer
+from tkeras.layers.core.masking import Masking
+from tkeras.layers.core.torch_module_wrapper import TorchModuleWrapper
 
-__all__ = ["Dense", "Embedding", "Input", "InputLayer"]
+__all__ = ["Dense", "Embedding", "Input", "InputLayer", "Masking", "TorchModuleWrapper"]
