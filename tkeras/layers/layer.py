@@ -238,7 +238,9 @@ class Layer(nn.Module):
             return
         if self._input_spec is not None and not isinstance(input_shape, list):
             self._input_spec.check(self.name, input_shape, hint=self._input_hint())
-        self.build(input_shape)
+        # Weights made under torch.inference_mode() could never train: build outside it.
+        with torch.inference_mode(False):
+            self.build(input_shape)
         self.built = True
         self._build_shape = input_shape
         if self._input_spec is not None:
