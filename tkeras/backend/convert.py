@@ -43,7 +43,13 @@ def convert_to_tensor(x: Any, dtype: Any = None, device: Any = None) -> torch.Te
         arr = np.asarray(x)
         if dtype is None and arr.dtype == np.float64:
             arr = arr.astype(config.floatx())
-        t = torch.from_numpy(np.ascontiguousarray(arr)) if arr.dtype != object else torch.tensor(arr)
+        if arr.dtype == object:
+            t = torch.tensor(arr.tolist())
+        else:
+            # ascontiguousarray would turn a 0-d array into shape (1,); copy only when needed.
+            if not arr.flags.c_contiguous or not arr.flags.writeable:
+                arr = arr.copy()
+            t = torch.from_numpy(arr)
     if dtype is not None:
         t = t.to(standardize_dtype(dtype))
     if device is not None:

@@ -11,6 +11,10 @@ from tkeras.layers.core import *  # noqa: F403
 from tkeras.layers.core import __all__ as _core_all
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer
+from tkeras.layers.merging import *  # noqa: F403
+from tkeras.layers.merging import __all__ as _merging_all
+from tkeras.layers.normalization import *  # noqa: F403
+from tkeras.layers.normalization import __all__ as _normalization_all
 from tkeras.layers.pooling import *  # noqa: F403
 from tkeras.layers.pooling import __all__ as _pooling_all
 from tkeras.layers.regularization import *  # noqa: F403
@@ -25,6 +29,8 @@ __all__ = sorted(
     + _activations_all
     + _convolutional_all
     + _core_all
+    + _merging_all
+    + _normalization_all
     + _pooling_all
     + _regularization_all
     + _reshaping_all

@@ -16,6 +16,7 @@ from tkeras import initializers
 from tkeras.backend.layout import IDENTITY, Layout
 from tkeras.backend.variable import Variable
 from tkeras.layers.input_spec import ANY_RANK, InputSpec
+from tkeras.models.symbolic import KerasTensor
 from tkeras.utils.naming import auto_name
 
 # The training flag given explicitly to an enclosing layer call, passed down to sublayers whose
@@ -49,15 +50,18 @@ def not_implemented(layer_name: str, **arguments: Any) -> None:
 
 
 def _is_symbolic(x: Any) -> bool:
-    from tkeras.models.symbolic import KerasTensor
-
-    if isinstance(x, KerasTensor):
+    cls = x.__class__
+    if cls is KerasTensor:
         return True
-    if isinstance(x, (list, tuple)):
-        return any(_is_symbolic(e) for e in x)
-    if isinstance(x, dict):
-        return any(_is_symbolic(e) for e in x.values())
-    return False
+    if cls is list or cls is tuple:
+        for e in x:
+            c = e.__class__
+            if c is KerasTensor or ((c is list or c is tuple or c is dict) and _is_symbolic(e)):
+                return True
+        return False
+    if cls is dict:
+        return _is_symbolic(list(x.values()))
+    return isinstance(x, KerasTensor)
 
 
 def _shape_of(x: Any) -> Any:

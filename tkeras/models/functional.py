@@ -211,8 +211,13 @@ class Functional(Model):
             args = map_kt(lambda t: get(id(t)), node.args)
             kwargs = map_kt(lambda t: get(id(t)), node.kwargs) if node.kwargs else {}
             in_mask = None
-            if (self._masking or masks) and len(node.input_tensors) == 1:
-                in_mask = masks.get(id(node.input_tensors[0]))
+            if self._masking or masks:
+                if len(node.input_tensors) == 1:
+                    in_mask = masks.get(id(node.input_tensors[0]))
+                else:
+                    in_mask = [masks.get(id(t)) for t in node.input_tensors]
+                    if all(m is None for m in in_mask):
+                        in_mask = None
                 if in_mask is not None and layer._call_has_mask and "mask" not in kwargs:
                     kwargs = {**kwargs, "mask": in_mask}
             out = layer(*args, **kwargs)
