@@ -58,7 +58,7 @@ ALL_OBJECTS_DICT = dict(REGISTRY.items())
 def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
     """An activation function from a name, a callable or None (None is ``linear``).
 
-    Raises ValueError listing the valid names for an unknown string.
+    Raises ValueError (listing the valid names for an unknown string) as Keras does.
     """
     if identifier is None:
         return linear
@@ -68,7 +68,7 @@ def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
         return REGISTRY.lookup(identifier.get("config", identifier.get("class_name")))
     if callable(identifier):
         return identifier
-    raise TypeError(
+    raise ValueError(
         f"Could not interpret activation function identifier: {identifier!r}. Expected a "
         "string name, a callable or None."
     )

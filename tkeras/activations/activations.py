@@ -7,18 +7,32 @@ import torch.nn.functional as F
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """Rectified linear unit with Keras's optional slope, saturation and threshold."""
+    """Rectified linear unit with Keras's optional slope, saturation and threshold.
+
+    The non-default paths use Keras's ops in Keras's order (a clip with tensor bounds, whose
+    gradient is halved at the bounds), so values and gradients match Keras's everywhere.
+    """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return F.relu(x)
-    if negative_slope != 0.0 and max_value is None and threshold == 0.0:
-        return F.leaky_relu(x, negative_slope)
-    negative = F.relu(threshold - x) if negative_slope != 0.0 else None
-    out = torch.where(x > threshold, x, torch.zeros_like(x)) if threshold != 0.0 else F.relu(x)
-    if max_value is not None:
-        out = out.clamp(max=max_value)
+    negative = None
+    if negative_slope != 0.0:
+        if max_value is None and threshold == 0.0:
+            return F.leaky_relu(x, negative_slope)
+        negative = F.relu(threshold - x) if threshold != 0.0 else F.relu(-x)
+    clip = max_value is not None
+    if threshold != 0.0:
+        x = torch.where(x > threshold, x, torch.zeros((), dtype=x.dtype, device=x.device))
+    elif max_value == 6:
+        x = F.relu6(x)
+        clip = False
+    else:
+        x = F.relu(x)
+    if clip:
+        x = torch.clip(x, min=torch.zeros((), dtype=x.dtype, device=x.device),
+                       max=torch.full((), max_value, dtype=x.dtype, device=x.device))
     if negative is not None:
-        out = out - negative_slope * negative
-    return out
+        x = x - negative_slope * negative
+    return x
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -31,7 +45,7 @@ def relu6(x):
 
 
 def softmax(x, axis=-1):
-    """Softmax along ``axis`` (None: over all elements)."""
+    """Softmax along ``axis`` (None: over all elements; a tuple: over those axes jointly)."""
     if axis is None:
         return F.softmax(x.reshape(-1), dim=-1).reshape(x.shape)
     if isinstance(axis, (tuple, list)):
@@ -43,8 +57,11 @@ def softmax(x, axis=-1):
 
 
 def log_softmax(x, axis=-1):
+    """Log-softmax along ``axis`` (None: over all elements; a tuple: over those axes jointly)."""
     if axis is None:
         return F.log_softmax(x.reshape(-1), dim=-1).reshape(x.shape)
+    if isinstance(axis, (tuple, list)):
+        return x - torch.logsumexp(x, dim=[a % x.dim() for a in axis], keepdim=True)
     return F.log_softmax(x, dim=axis)
 
 
@@ -150,7 +167,12 @@ def mish(x):
 
 
 def sparsemax(x, axis=-1):
-    """Sparsemax: the Euclidean projection of ``x`` onto the probability simplex along ``axis``."""
+    """Sparsemax along ``axis``, computed as Keras 3 computes it.
+
+    Keras takes the threshold from the sum of the cumulative sums over the support (not the
+    last one), so it equals the simplex projection of the paper only when the support has one
+    element; tkeras keeps Keras's numbers.
+    """
     z, _ = torch.sort(x, dim=axis, descending=True)
     cumsum = torch.cumsum(z, dim=axis)
     shape = [1] * x.dim()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -11,12 +12,17 @@ from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, not_implemented
 from tkeras.layers.validation import positive_int
 
+# The id dtypes F.embedding takes as they are; other dtypes are cast (floats only if integral).
+_INDEX_DTYPES = (torch.int64, torch.int32)
+
 
 class Embedding(Layer):
     """Turns non-negative integer ids into dense vectors of size ``output_dim``.
 
-    Float ids with integral values are cast to int64, as Keras casts them; non-integral or
-    out-of-range ids raise ValueError (on CUDA/MPS the range check is asynchronous).
+    Ids of other integer dtypes, and float ids with integral values, are cast to int64, as Keras
+    casts them; out-of-range ids raise ValueError (on CUDA/MPS the range check is asynchronous).
+    Differences from Keras: non-integral float ids raise ValueError (Keras truncates them), and
+    ``input_length`` (deprecated and ignored in Keras 3) is honoured as in Keras 2.
 
     Args:
         input_dim: vocabulary size (largest id + 1).
@@ -24,7 +30,7 @@ class Embedding(Layer):
         embeddings_initializer: initializer (default ``'uniform'``, i.e. U(-0.05, 0.05)).
         mask_zero: whether id 0 is padding; ``compute_mask`` then returns ``ids != 0`` and
             Sequential passes the mask to the layers that take one (RNNs).
-        weights: optional ``[embeddings]`` array to start from.
+        weights: optional embeddings array (or ``[embeddings]``) to start from.
         input_length: Keras 2's fixed sequence length; sets the input shape to
             ``(batch, input_length)`` and is checked on every input.
 
@@ -57,6 +63,8 @@ class Embedding(Layer):
         if weights is not None:
             self.build(None)
             self.built = True
+            if not (isinstance(weights, list) and len(weights) == 1):
+                weights = [weights]
             self.set_weights(weights)
 
     def build(self, input_shape: Any) -> None:
@@ -65,14 +73,18 @@ class Embedding(Layer):
                                           name="embeddings")
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        if inputs.is_floating_point():
+        if inputs.dtype not in _INDEX_DTYPES:
             inputs = self._cast_ids(inputs)
+        if self.input_length is not None and inputs.shape[-1] != self.input_length:
+            self._check_input(inputs)
         if inputs.device.type != "cpu":
             torch._assert_async(((inputs >= 0) & (inputs < self.input_dim)).all(),
                                 f"Embedding {self.name!r}: ids must be in [0, {self.input_dim})")
         return F.embedding(inputs, self.embeddings)
 
     def _cast_ids(self, inputs: torch.Tensor) -> torch.Tensor:
+        if not inputs.is_floating_point():
+            return inputs.long()
         if not bool((inputs == torch.round(inputs)).all()):
             bad = inputs[inputs != torch.round(inputs)].flatten()[:5].tolist()
             raise ValueError(
@@ -83,8 +95,10 @@ class Embedding(Layer):
 
     def _check_input(self, inputs: torch.Tensor) -> None:
         super()._check_input(inputs)
-        if not inputs.is_floating_point() and inputs.numel() and not inputs.dtype == torch.bool:
-            lo, hi = int(inputs.min()), int(inputs.max())
+        if inputs.numel() and not inputs.dtype == torch.bool:
+            lo, hi = inputs.min().item(), inputs.max().item()
+            if inputs.is_floating_point():
+                lo, hi = (int(v) if math.isfinite(v) and v == int(v) else v for v in (lo, hi))
             if lo < 0 or hi >= self.input_dim:
                 raise ValueError(
                     f"Embedding {self.name!r}: ids must be in [0, {self.input_dim}) "

@@ -14,6 +14,9 @@ from tkeras.layers.validation import rate as check_rate
 class Dropout(Layer):
     """Randomly sets inputs to 0 with frequency ``rate`` in training; identity at inference.
 
+    Differences from Keras: ``rate=1.0`` (which Keras accepts, dropping everything) raises
+    ValueError.
+
     Args:
         rate: float in [0, 1), the fraction of inputs to drop.
         noise_shape: optional shape of the binary mask, broadcast over the input (``None``
@@ -32,13 +35,30 @@ class Dropout(Layer):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rate = check_rate(self, rate)
-        self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
+        self.noise_shape = self._validate_noise_shape(noise_shape)
         if seed is not None and not isinstance(seed, int):
             raise ValueError(f"Dropout {self.name!r}: `seed` must be an int or None, got {seed!r}")
         self.seed = seed
         self._generators: dict[torch.device, torch.Generator] = {}
         self.supports_masking = True
         self.built = True
+
+    def _validate_noise_shape(self, noise_shape: Any) -> tuple | None:
+        if noise_shape is None:
+            return None
+        prefix = f"Dropout {self.name!r}: invalid value received for argument `noise_shape`."
+        try:
+            if isinstance(noise_shape, str):
+                raise TypeError
+            noise_shape = tuple(noise_shape)
+        except TypeError:
+            raise ValueError(f"{prefix} Expected a tuple or list of integers or None. "
+                             f"Received: noise_shape={noise_shape!r}") from None
+        for i, dim in enumerate(noise_shape):
+            if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0):
+                raise ValueError(f"{prefix} Expected all elements to be positive integers or "
+                                 f"None. Received element at index {i}: {dim!r}")
+        return noise_shape
 
     def _generator(self, device: torch.device) -> torch.Generator:
         gen = self._generators.get(device)

@@ -14,7 +14,8 @@ class Reshape(Layer):
     """Reshapes the input (excluding the batch axis) to ``target_shape``.
 
     Args:
-        target_shape: a tuple of ints; at most one may be -1, inferred from the input size.
+        target_shape: a tuple of non-negative ints; at most one may be -1, inferred from the
+            input size.
 
     Example:
         >>> import torch, tkeras
@@ -29,9 +30,14 @@ class Reshape(Layer):
         except (TypeError, ValueError):
             raise ValueError(f"Reshape {self.name!r}: `target_shape` must be a tuple of ints. "
                              f"Received: target_shape={target_shape!r}") from None
-        if sum(d == -1 for d in target) > 1 or any(d < -1 or d == 0 for d in target):
-            raise ValueError(f"Reshape {self.name!r}: `target_shape` may contain one -1 and "
-                             f"otherwise positive ints. Received: target_shape={target_shape!r}")
+        if any(d < -1 for d in target):
+            raise ValueError(f"Reshape {self.name!r}: each dimension in `target_shape` must be a "
+                             "non-negative integer, or -1 for a single unknown dimension. "
+                             f"Received: target_shape={target_shape!r}")
+        if sum(d == -1 for d in target) > 1:
+            raise ValueError(f"Reshape {self.name!r}: there must be at most one unknown "
+                             f"dimension (-1) in `target_shape`. "
+                             f"Received: target_shape={target_shape!r}")
         self.target_shape = target
         self.built = True
 
@@ -49,12 +55,12 @@ class Reshape(Layer):
             return (input_shape[0], *out)
         size = math.prod(rest)
         known = math.prod(d for d in self.target_shape if d != -1)
-        if (-1 in self.target_shape and size % known) or (
+        if (-1 in self.target_shape and (known == 0 or size % known)) or (
             -1 not in self.target_shape and known != size
         ):
             raise ValueError(
-                f"Reshape {self.name!r}: the total size of the new array must be unchanged, "
-                f"input_shape = {list(rest)}, output_shape = {list(self.target_shape)}"
+                f"Reshape {self.name!r}: the total size of the tensor must be unchanged. "
+                f"Received: input_shape={rest}, target_shape={self.target_shape}"
             )
         out = tuple(size // known if d == -1 else d for d in self.target_shape)
         return (input_shape[0], *out)

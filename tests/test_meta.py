@@ -1,0 +1,179 @@
+"""Meta-tests over the parity tables: every public layer has a case, every constructor argument
+gets a non-default value in some case, and every argument that is not supported yet raises
+NotImplementedError naming it.
+
+The cases are the ``CASES`` lists of every ``tests/layers/test_*.py`` module, imported
+dynamically, so a new family is covered as soon as its test module lands.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from typing import Any
+
+import pytest
+
+import tests.layers
+import tkeras
+from tests.parity import Case
+
+# Layer classes in tkeras.layers.__all__ that need no parity case.
+NOT_PARITY_LAYERS = {
+    "Layer": "the abstract base",
+    "InputLayer": "holds a shape; tested with Input and Sequential",
+}
+# Constructor arguments every layer takes from the base (tested in test_layer_base.py).
+BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast"}
+# Arguments that accept only their default until a later issue: (name suffix or exact name,
+# a non-default value to pass). Each must raise NotImplementedError naming the argument.
+NOT_YET: list[tuple[str, Any]] = [
+    ("_regularizer", "l2"),  # regularizers land with the layer-catalog issue (#5)
+    ("_constraint", "non_neg"),  # constraints land with the layer-catalog issue (#5)
+    ("lora_rank", 2),  # LoRA is not planned
+    ("lora_alpha", 2.0),
+    ("quantization_config", "int8"),  # quantization is not planned
+]
+# Layer-specific arguments that are not supported yet: (layer, argument) -> non-default value.
+NOT_YET_PER_LAYER: dict[tuple[str, str], Any] = {
+    ("BatchNormalization", "synchronized"): True,  # cross-replica statistics: data parallel
+}
+
+
+def _case_modules() -> list[Any]:
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(tests.layers.__path__) if m.name.startswith("test_")
+    )
+    return [importlib.import_module(f"tests.layers.{name}") for name in names]
+
+
+MODULES = _case_modules()
+CASES: list[Case] = [case for module in MODULES for case in getattr(module, "CASES", [])]
+
+
+def _layer_classes() -> dict[str, type]:
+    """Public layer classes by their first name in ``__all__`` (aliases are the same object)."""
+    classes: dict[str, type] = {}
+    for name in sorted(tkeras.layers.__all__):
+        obj = getattr(tkeras.layers, name)
+        if not (isinstance(obj, type) and issubclass(obj, tkeras.layers.Layer)):
+            continue  # InputSpec, Input and the functional forms (add, concatenate, ...)
+        if name in NOT_PARITY_LAYERS or obj in classes.values():
+            continue
+        classes[name] = obj
+    return classes
+
+
+LAYERS = _layer_classes()
+
+
+def _not_yet_value(layer: str, arg: str) -> tuple[bool, Any]:
+    if (layer, arg) in NOT_YET_PER_LAYER:
+        return True, NOT_YET_PER_LAYER[(layer, arg)]
+    for pattern, value in NOT_YET:
+        if arg == pattern or (pattern.startswith("_") and arg.endswith(pattern)):
+            return True, value
+    return False, None
+
+
+def _arguments(cls: type) -> list[inspect.Parameter]:
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    return [
+        p
+        for p in params
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in BASE_ARGUMENTS
+    ]
+
+
+def _differs(value: Any, default: Any) -> bool:
+    if default is inspect.Parameter.empty:
+        return True
+    try:
+        return not bool(value == default) or type(value) is not type(default)
+    except (TypeError, ValueError):  # arrays and other values without a truth value
+        return True
+
+
+def _class_of(case: Case) -> type:
+    return getattr(tkeras.layers, case.layer)
+
+
+def test_every_layer_test_module_defines_cases():
+    lacking = [m.__name__ for m in MODULES if not isinstance(getattr(m, "CASES", None), list)]
+    assert not lacking, f"tests/layers modules without a module-level CASES list: {lacking}"
+    assert any(m.__name__ == "tests.layers.test_core" for m in MODULES)
+
+
+def test_every_case_names_a_public_layer():
+    unknown = sorted(
+        {c.layer for c in CASES if not isinstance(getattr(tkeras.layers, c.layer, None), type)}
+    )
+    assert not unknown, f"cases naming no public tkeras layer class: {unknown}"
+
+
+def test_every_public_layer_has_a_case():
+    covered = {_class_of(case) for case in CASES}
+    missing = sorted(name for name, cls in LAYERS.items() if cls not in covered)
+    assert not missing, f"public layers without a parity case: {missing}"
+
+
+def test_every_argument_gets_a_non_default_value():
+    missing: dict[str, list[str]] = {}
+    for name, cls in LAYERS.items():
+        cases = [c for c in CASES if _class_of(c) is cls]
+        for param in _arguments(cls):
+            if _not_yet_value(name, param.name)[0]:
+                continue
+            if not any(
+                param.name in c.kwargs and _differs(c.kwargs[param.name], param.default)
+                for c in cases
+            ):
+                missing.setdefault(name, []).append(param.name)
+    assert not missing, (
+        "constructor arguments that no case sets to a non-default value (layer: arguments): "
+        + "; ".join(f"{layer}: {', '.join(args)}" for layer, args in sorted(missing.items()))
+    )
+
+
+def _not_yet_pairs() -> list[tuple[str, str, Any]]:
+    pairs = []
+    for name, cls in LAYERS.items():
+        for param in _arguments(cls):
+            listed, value = _not_yet_value(name, param.name)
+            if listed:
+                pairs.append((name, param.name, value))
+    return pairs
+
+
+NOT_YET_PAIRS = _not_yet_pairs()
+
+
+def test_not_yet_arguments_are_found():
+    pairs = {(layer, arg) for layer, arg, _ in NOT_YET_PAIRS}
+    assert ("Dense", "kernel_regularizer") in pairs and ("Dense", "lora_rank") in pairs
+    assert ("Embedding", "embeddings_constraint") in pairs
+    stale = sorted(key for key in NOT_YET_PER_LAYER if key not in pairs)
+    assert not stale, f"NOT_YET_PER_LAYER entries naming no constructor argument: {stale}"
+
+
+@pytest.mark.parametrize(
+    "layer, arg, value", NOT_YET_PAIRS, ids=[f"{layer}-{arg}" for layer, arg, _ in NOT_YET_PAIRS]
+)
+def test_not_yet_argument_raises_naming_it(layer, arg, value):
+    cases = [c for c in CASES if _class_of(c) is LAYERS[layer]]
+    required = [p.name for p in _arguments(LAYERS[layer]) if p.default is inspect.Parameter.empty]
+    assert cases or not required, f"{layer} has no parity case to take {required} from"
+    kwargs = {**(cases[0].kwargs if cases else {}), arg: value}
+    with pytest.raises(
+        NotImplementedError,
+        match=rf"{layer}: the argument `{arg}` is not "
+        rf"supported yet \(received {arg}=",
+    ):
+        LAYERS[layer](**kwargs)
+
+
+def test_differs_detects_defaults():
+    assert not _differs(None, None) and not _differs(1, 1) and not _differs("x", "x")
+    assert _differs(1.0, 1) and _differs(True, 1) and _differs(2, 1) and _differs([1], None)
+    assert _differs(3, inspect.Parameter.empty)
