@@ -23,6 +23,7 @@ from tests.parity import Case
 NOT_PARITY_LAYERS = {
     "Layer": "the abstract base",
     "InputLayer": "holds a shape; tested with Input and Sequential",
+    "TorchModuleWrapper": "wraps an arbitrary torch module; tested in tests/test_subclassing.py",
 }
 # Constructor arguments every layer takes from the base (tested in test_layer_base.py).
 BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast"}
@@ -49,7 +50,17 @@ def _case_modules() -> list[Any]:
 
 
 MODULES = _case_modules()
-CASES: list[Case] = [case for module in MODULES for case in getattr(module, "CASES", [])]
+
+
+def _cases_of(module: Any) -> list[Case]:
+    """A module's ``CASES``; multi-input families list ``MERGE_CASES`` (layer, kwargs, shapes)."""
+    cases = list(getattr(module, "CASES", []))
+    for layer, kwargs, shapes in getattr(module, "MERGE_CASES", []):
+        cases.append(Case(layer, kwargs, tuple(shapes[0])))
+    return cases
+
+
+CASES: list[Case] = [case for module in MODULES for case in _cases_of(module)]
 
 
 def _layer_classes() -> dict[str, type]:
@@ -100,7 +111,11 @@ def _class_of(case: Case) -> type:
 
 
 def test_every_layer_test_module_defines_cases():
-    lacking = [m.__name__ for m in MODULES if not isinstance(getattr(m, "CASES", None), list)]
+    lacking = [
+        m.__name__
+        for m in MODULES
+        if not isinstance(getattr(m, "CASES", getattr(m, "MERGE_CASES", None)), list)
+    ]
     assert not lacking, f"tests/layers modules without a module-level CASES list: {lacking}"
     assert any(m.__name__ == "tests.layers.test_core" for m in MODULES)
 

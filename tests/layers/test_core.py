@@ -147,7 +147,16 @@ def _embedding() -> list[Case]:
     ]
 
 
-CASES: list[Case] = _dense() + _activation() + _dropout() + _flatten() + _reshape() + _embedding()
+def _masking() -> list[Case]:
+    return [
+        Case("Masking", {}, (2, 5, 3), id="Masking-default"),
+        Case("Masking", {"mask_value": 0.5}, (2, 5, 3), id="Masking-value"),
+    ]
+
+
+CASES: list[Case] = (
+    _dense() + _activation() + _dropout() + _flatten() + _reshape() + _embedding() + _masking()
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
