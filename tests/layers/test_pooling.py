@@ -387,7 +387,7 @@ def test_aliases_are_the_same_classes():
     for alias, name in ALIASES.items():
         assert getattr(tkeras.layers, alias) is getattr(tkeras.layers, name)
         assert getattr(keras.layers, alias) is getattr(keras.layers, name)
-    assert set(tkeras.layers.pooling.__all__) == set(ALIASES) | set(ALIASES.values())
+    assert set(ALIASES) | set(ALIASES.values()) <= set(tkeras.layers.pooling.__all__)
 
 
 @pytest.mark.parametrize("name", sorted(NAMES.values()))

@@ -108,6 +108,9 @@ class Layer(nn.Module):
     _ranks: range = ANY_RANK
     _call_has_training = False
     _call_has_mask = False
+    # True for layers that make a mask from their input (Embedding(mask_zero=True), Masking):
+    # models then run their mask-passing path.
+    _creates_mask = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

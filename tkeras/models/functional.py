@@ -133,7 +133,7 @@ class Functional(Model):
         self._all_nodes = nodes
         self._modules["layers"] = nn.ModuleList(layers)
         self._masking = any(
-            n.layer.supports_masking and type(n.layer).compute_mask is not Layer.compute_mask
+            n.layer._creates_mask
             for n in self._nodes
         )
         self.built = True

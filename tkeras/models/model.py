@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tkeras.layers.layer import _LOSSES_USED, Layer
+from tkeras.trainers.trainer import Trainer
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """A model: layers grouped under one ``torch.nn.Module`` with Keras's model API.
 
     ``Model(inputs, outputs)`` builds a functional model; or subclass it and define

@@ -17,7 +17,7 @@ from tkeras.models.symbolic import KerasTensor
 def _makes_masks(layers: tuple[Layer, ...]) -> bool:
     """Whether some layer creates a mask that a later layer could use."""
     for i, layer in enumerate(layers):
-        if layer.supports_masking and type(layer).compute_mask is not Layer.compute_mask:
+        if layer._creates_mask:
             following = layers[i + 1:]
             for nxt in following:
                 if not nxt.supports_masking:

@@ -1,9 +1,20 @@
-"""Core layers: Dense, Embedding, Input."""
+"""Core layers: Dense, Embedding, Identity, Input, Lambda, Masking, TorchModuleWrapper."""
 
 from tkeras.layers.core.dense import Dense
 from tkeras.layers.core.embedding import Embedding
+from tkeras.layers.core.identity import Identity
 from tkeras.layers.core.input_layer import Input, InputLayer
+from tkeras.layers.core.lambda_layer import Lambda
 from tkeras.layers.core.masking import Masking
 from tkeras.layers.core.torch_module_wrapper import TorchModuleWrapper
 
-__all__ = ["Dense", "Embedding", "Input", "InputLayer", "Masking", "TorchModuleWrapper"]
+__all__ = [
+    "Dense",
+    "Embedding",
+    "Identity",
+    "Input",
+    "InputLayer",
+    "Lambda",
+    "Masking",
+    "TorchModuleWrapper",
+]

@@ -56,6 +56,7 @@ class Embedding(Layer):
         self.embeddings_initializer = embeddings_initializer
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
+        self._creates_mask = self.mask_zero
         self.input_length = input_length
         if input_length is not None:
             positive_int(self, "input_length", input_length)

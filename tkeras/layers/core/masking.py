@@ -31,6 +31,7 @@ class Masking(Layer):
         super().__init__(**kwargs)
         self.mask_value = mask_value
         self.supports_masking = True
+        self._creates_mask = True
         self.input_spec = InputSpec(min_ndim=2)
         self.built = True
 

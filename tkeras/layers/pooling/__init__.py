@@ -1,8 +1,14 @@
-"""Pooling layers: MaxPooling1D/2D/3D and AveragePooling1D/2D/3D, with Keras's aliases."""
+"""Pooling layers: Max/Average/GlobalMax/GlobalAveragePooling1D/2D/3D, with Keras's aliases."""
 
 from tkeras.layers.pooling.average_pooling1d import AveragePooling1D
 from tkeras.layers.pooling.average_pooling2d import AveragePooling2D
 from tkeras.layers.pooling.average_pooling3d import AveragePooling3D
+from tkeras.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
+from tkeras.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from tkeras.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D
+from tkeras.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
+from tkeras.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from tkeras.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D
 from tkeras.layers.pooling.max_pooling1d import MaxPooling1D
 from tkeras.layers.pooling.max_pooling2d import MaxPooling2D
 from tkeras.layers.pooling.max_pooling3d import MaxPooling3D
@@ -14,6 +20,12 @@ MaxPool3D = MaxPooling3D
 AvgPool1D = AveragePooling1D
 AvgPool2D = AveragePooling2D
 AvgPool3D = AveragePooling3D
+GlobalMaxPool1D = GlobalMaxPooling1D
+GlobalMaxPool2D = GlobalMaxPooling2D
+GlobalMaxPool3D = GlobalMaxPooling3D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalAvgPool3D = GlobalAveragePooling3D
 
 __all__ = [
     "AveragePooling1D",
@@ -22,6 +34,18 @@ __all__ = [
     "AvgPool1D",
     "AvgPool2D",
     "AvgPool3D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalAvgPool3D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPool3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
     "MaxPool1D",
     "MaxPool2D",
     "MaxPool3D",

@@ -1,0 +1,32 @@
+"""GlobalMaxPooling3D: the maximum over every spatial axis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tkeras.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling3D(BaseGlobalPooling):
+    """Global max pooling for 3D data: the maximum over dim1, dim2 and dim3, per channel.
+
+    Input ``(batch, dim1, dim2, dim3, channels)`` (channels_last) or
+    ``(batch, channels, dim1, dim2, dim3)`` (channels_first); the output is ``(batch, channels)``,
+    or with ``keepdims=True`` the input's rank with each spatial axis of length 1.
+    Also exported as ``GlobalMaxPool3D``.
+
+    Args:
+        data_format: ``'channels_last'``, ``'channels_first'``, or None for the config's
+            ``image_data_format()``.
+        keepdims: keep the spatial axes with length 1 (default False).
+
+    Example:
+        >>> import torch, tkeras
+        >>> tkeras.layers.GlobalMaxPooling3D()(torch.ones(2, 4, 4, 4, 3)).shape
+        torch.Size([2, 3])
+    """
+
+    def __init__(
+        self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(rank=3, mode="max", data_format=data_format, keepdims=keepdims, **kwargs)
