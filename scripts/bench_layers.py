@@ -56,8 +56,9 @@ def cases(quick: bool) -> list[tuple[str, Callable, Callable]]:
     dense = tkeras.layers.Dense(n, activation="relu")
     dense(x)
     linear = nn.Linear(n, n)
-    out.append((f"Dense({n}, relu) on {tuple(x.shape)}", lambda: dense(x),
-                lambda: F.relu(linear(x))))
+    out.append(
+        (f"Dense({n}, relu) on {tuple(x.shape)}", lambda: dense(x), lambda: F.relu(linear(x)))
+    )
 
     # Conv2D(64, 3) on an NHWC (32, 28, 28, 32) batch; torch gets the same memory as NCHW view.
     h, c, f = (8, 4, 8) if quick else (28, 32, 64)
@@ -74,8 +75,7 @@ def cases(quick: bool) -> list[tuple[str, Callable, Callable]]:
     lstm = tkeras.layers.LSTM(u)
     lstm(xs)
     tlstm = nn.LSTM(u, u, batch_first=True)
-    out.append((f"LSTM({u}) on {tuple(xs.shape)}", lambda: lstm(xs),
-                lambda: tlstm(xs)[1][0][-1]))
+    out.append((f"LSTM({u}) on {tuple(xs.shape)}", lambda: lstm(xs), lambda: tlstm(xs)[1][0][-1]))
     return out
 
 
@@ -99,13 +99,17 @@ def main() -> None:
     dense(x)
     linear = nn.Linear(64, 64)
     wrapped = nn.Sequential(nn.Linear(64, 64))
-    res = compare({"dense": lambda: dense(x), "linear": lambda: linear(x),
-                   "wrapped": lambda: wrapped(x)}, calls * 5)
+    res = compare(
+        {"dense": lambda: dense(x), "linear": lambda: linear(x), "wrapped": lambda: wrapped(x)},
+        calls * 5,
+    )
     added = res["dense"] - res["linear"]
     module_call = res["wrapped"] - res["linear"]
     print()
-    print(f"Dense(64) on (32, 64): {res['dense']:.2f} us; nn.Linear: {res['linear']:.2f} us; "
-          f"tkeras adds {added:.2f} us; one extra nn.Module call costs {module_call:.2f} us")
+    print(
+        f"Dense(64) on (32, 64): {res['dense']:.2f} us; nn.Linear: {res['linear']:.2f} us; "
+        f"tkeras adds {added:.2f} us; one extra nn.Module call costs {module_call:.2f} us"
+    )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,14 @@ def _graph(lib):
     b = lib.Input((6,), name="in_b")
     shared = L.Dense(5, activation="tanh", name="shared")
     ha, hb = shared(a), shared(b)
-    inner = lib.Sequential([lib.Input((5,)), L.Dense(4, activation="relu", name="inner_d"),
-                            L.Dense(3, name="inner_out")], name="inner")
+    inner = lib.Sequential(
+        [
+            lib.Input((5,)),
+            L.Dense(4, activation="relu", name="inner_d"),
+            L.Dense(3, name="inner_out"),
+        ],
+        name="inner",
+    )
     out1 = L.Dense(2, name="head1")(inner(ha))
     out2 = L.Dense(1, name="head2")(L.Dense(3, name="mix")(hb))
     return lib.Model({"in_a": a, "in_b": b}, {"head1": out1, "head2": out2}, name="two_heads")
@@ -28,13 +34,16 @@ def test_graph_with_shared_layer_and_nested_model_matches_keras():
     assert [tuple(w.shape) for w in tm.get_weights()] == [w.shape for w in km.get_weights()]
     tm.set_weights(km.get_weights())
     rng = np.random.default_rng(0)
-    x = {"in_a": rng.standard_normal((4, 6)).astype("float32"),
-         "in_b": rng.standard_normal((4, 6)).astype("float32")}
+    x = {
+        "in_a": rng.standard_normal((4, 6)).astype("float32"),
+        "in_b": rng.standard_normal((4, 6)).astype("float32"),
+    }
     yk = km(x)
     yt = tm({k: torch.tensor(v) for k, v in x.items()})
     for key in ("head1", "head2"):
-        np.testing.assert_allclose(yt[key].detach().numpy(), keras.ops.convert_to_numpy(yk[key]),
-                                   rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(
+            yt[key].detach().numpy(), keras.ops.convert_to_numpy(yk[key]), rtol=1e-5, atol=1e-5
+        )
 
 
 def test_inputs_outputs_names_and_layer_tensors():
@@ -91,7 +100,9 @@ def test_graph_errors():
     first = L.Dense(3, name="dup")(a)
     with pytest.raises(ValueError, match='The name "dup" is used 2 times in the model'):
         tkeras.Model(a, L.Dense(3, name="dup")(first))
-    with pytest.raises(ValueError, match=r'Input 0 of layer "conv2d.*expected ndim=4, found ndim=2'):
+    with pytest.raises(
+        ValueError, match=r'Input 0 of layer "conv2d.*expected ndim=4, found ndim=2'
+    ):
         L.Conv2D(2, 3)(a)
     with pytest.raises(ValueError, match="must be KerasTensors"):
         tkeras.Model(a, torch.ones(2))

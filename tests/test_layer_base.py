@@ -79,7 +79,9 @@ def test_trainable_false_freezes_parameters():
 
 
 def test_trainable_must_be_bool():
-    with pytest.raises(ValueError, match="Expected `trainable` to be a boolean. Received: trainable='yes'"):
+    with pytest.raises(
+        ValueError, match="Expected `trainable` to be a boolean. Received: trainable='yes'"
+    ):
         layers.Dense(2, trainable="yes")
 
 
@@ -103,7 +105,9 @@ def test_set_weights_validates_everything_before_changing_anything():
     before = t.get_weights()
     with pytest.raises(ValueError, match=r"expects 2 weights, but the weights list has 1"):
         t.set_weights([np.zeros((4, 3))])
-    with pytest.raises(ValueError, match=r"weight 1 \(bias\) expects shape \(3,\), but received shape \(4,\)"):
+    with pytest.raises(
+        ValueError, match=r"weight 1 \(bias\) expects shape \(3,\), but received shape \(4,\)"
+    ):
         t.set_weights([np.ones((4, 3)), np.zeros(4)])
     for a, b in zip(before, t.get_weights()):
         np.testing.assert_array_equal(a, b)  # the valid kernel was not written
@@ -151,7 +155,9 @@ def test_get_config_from_config_round_trip():
 
 
 def test_unknown_keyword_argument_raises():
-    with pytest.raises(ValueError, match=r"Unrecognized keyword arguments passed to Dense: \{'unit': 3\}"):
+    with pytest.raises(
+        ValueError, match=r"Unrecognized keyword arguments passed to Dense: \{'unit': 3\}"
+    ):
         layers.Dense(3, unit=3)
 
 

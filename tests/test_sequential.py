@@ -13,8 +13,12 @@ from tkeras import layers
 
 def _mlp(lib, with_input=True):
     L = lib.layers
-    stack = [L.Reshape((12,), name="flat"), L.Dense(8, activation="relu", name="hidden"),
-             L.Dropout(0.3, name="drop"), L.Dense(3, name="logits")]
+    stack = [
+        L.Reshape((12,), name="flat"),
+        L.Dense(8, activation="relu", name="hidden"),
+        L.Dropout(0.3, name="drop"),
+        L.Dense(3, name="logits"),
+    ]
     return lib.Sequential(([lib.Input((3, 4))] if with_input else []) + stack, name="mlp")
 
 
@@ -22,7 +26,11 @@ def test_built_at_once_from_input_with_output_shapes():
     model = _mlp(tkeras)
     assert model.built
     assert [layer.output_shape for layer in model.layers] == [
-        (None, 12), (None, 8), (None, 8), (None, 3)]
+        (None, 12),
+        (None, 8),
+        (None, 8),
+        (None, 3),
+    ]
     assert model.output_shape == (None, 3)
     assert model.count_params() == 12 * 8 + 8 + 8 * 3 + 3
 
@@ -53,18 +61,26 @@ def test_outputs_match_keras_with_copied_weights():
     tm.set_weights(km.get_weights())
     x = np.random.default_rng(0).standard_normal((6, 3, 4)).astype("float32")
     np.testing.assert_allclose(
-        tm(torch.tensor(x)).detach().numpy(), keras.ops.convert_to_numpy(km(x)), rtol=1e-5,
-        atol=1e-5)
-    np.testing.assert_allclose(tm.predict_on_batch(x) if hasattr(tm, "predict_on_batch")
-                               else tm(torch.tensor(x)).detach().numpy(),
-                               keras.ops.convert_to_numpy(km(x)), rtol=1e-5, atol=1e-5)
+        tm(torch.tensor(x)).detach().numpy(),
+        keras.ops.convert_to_numpy(km(x)),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    np.testing.assert_allclose(
+        tm.predict_on_batch(x)
+        if hasattr(tm, "predict_on_batch")
+        else tm(torch.tensor(x)).detach().numpy(),
+        keras.ops.convert_to_numpy(km(x)),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 def test_summary_text_equals_keras():
     texts = {}
     for lib in (keras, tkeras):
         out = []
-        _mlp(lib).summary(print_fn=lambda s, line_break=None: out.append(s))
+        _mlp(lib).summary(print_fn=lambda s, line_break=None, out=out: out.append(s))
         texts[lib.__name__] = "".join(out)
     assert texts["tkeras"] == texts["keras"]
 
@@ -87,14 +103,20 @@ def test_get_layer_by_name_and_index():
 
 def test_incompatible_input_names_layer_and_shapes():
     model = _mlp(tkeras)
-    with pytest.raises(ValueError, match=r"Reshape 'flat': the total size of the tensor must be unchanged. "
-                       r"Received: input_shape=\(5, 4\), target_shape=\(12,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Reshape 'flat': the total size of the tensor must be unchanged. "
+        r"Received: input_shape=\(5, 4\), target_shape=\(12,\)",
+    ):
         model(torch.ones(2, 5, 4))
     dense = tkeras.Sequential([layers.Dense(3, name="head")])
     dense(torch.ones(1, 4))
-    with pytest.raises(ValueError, match=r'Input 0 of layer "head" is incompatible with the layer: '
-                                         r"expected axis -1 of input shape to have value 4, but "
-                                         r"received input with shape \(1, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r'Input 0 of layer "head" is incompatible with the layer: '
+        r"expected axis -1 of input shape to have value 4, but "
+        r"received input with shape \(1, 5\)",
+    ):
         dense(torch.ones(1, 5))
     with pytest.raises(ValueError, match=r"expected min_ndim=2, found ndim=1"):
         dense(torch.ones(4))
@@ -112,7 +134,11 @@ def test_bad_entries_raise():
 def test_plain_module_state_dict_keys_and_torch_interop():
     model = _mlp(tkeras)
     assert list(model.state_dict()) == [
-        "layers.1.kernel", "layers.1.bias", "layers.3.kernel", "layers.3.bias"]
+        "layers.1.kernel",
+        "layers.1.bias",
+        "layers.3.kernel",
+        "layers.3.bias",
+    ]
     twin = _mlp(tkeras)
     twin.load_state_dict(model.state_dict())
     x = torch.randn(2, 3, 4)

@@ -60,15 +60,17 @@ def test_masking_matches_keras_values_and_mask():
     x = np.array([[[1.0, 2.0], [0.0, 0.0], [3.0, 0.0]]], "float32")
     km, tm = keras.layers.Masking(), layers.Masking()
     np.testing.assert_array_equal(tm(torch.tensor(x)).numpy(), keras.ops.convert_to_numpy(km(x)))
-    np.testing.assert_array_equal(tm.compute_mask(torch.tensor(x)).numpy(),
-                                  keras.ops.convert_to_numpy(km.compute_mask(x)))
+    np.testing.assert_array_equal(
+        tm.compute_mask(torch.tensor(x)).numpy(), keras.ops.convert_to_numpy(km.compute_mask(x))
+    )
     mv = layers.Masking(mask_value=1.0)
     assert mv.compute_mask(torch.tensor([[[1.0, 1.0], [1.0, 2.0]]])).tolist() == [[False, True]]
 
 
 def test_torch_module_wrapper_lazy_module_trains_and_counts():
-    model = tkeras.Sequential([tkeras.Input((5,)), torch.nn.LazyLinear(4), torch.nn.Tanh(),
-                               layers.Dense(1)])
+    model = tkeras.Sequential(
+        [tkeras.Input((5,)), torch.nn.LazyLinear(4), torch.nn.Tanh(), layers.Dense(1)]
+    )
     wrapped = model.layers[0]
     assert isinstance(wrapped, layers.TorchModuleWrapper)
     assert [tuple(w.shape) for w in model.weights] == [(4, 5), (4,), (1, 4), (1,)]
@@ -79,7 +81,9 @@ def test_torch_module_wrapper_lazy_module_trains_and_counts():
 
 
 def test_torch_module_wrapper_rejects_non_modules():
-    with pytest.raises(ValueError, match="TorchModuleWrapper expects a torch.nn.Module; received 3"):
+    with pytest.raises(
+        ValueError, match="TorchModuleWrapper expects a torch.nn.Module; received 3"
+    ):
         layers.TorchModuleWrapper(3)
 
 

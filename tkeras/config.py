@@ -11,8 +11,12 @@ _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"
 _DEVICE: torch.device | None = None
 
-_FLOAT_DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
-                 "float64": torch.float64}
+_FLOAT_DTYPES = {
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+}
 
 
 def floatx() -> str:
@@ -21,10 +25,12 @@ def floatx() -> str:
 
 
 def set_floatx(value: str) -> None:
-    """Set the default float type (``'float16'``, ``'bfloat16'``, ``'float32'`` or ``'float64'``)."""
+    """Set the default float type: ``'float16'``, ``'bfloat16'``, ``'float32'`` or ``'float64'``."""
     global _FLOATX
     if value not in _FLOAT_DTYPES:
-        raise ValueError(f"Unknown floatx type: {value!r}. Expected one of {sorted(_FLOAT_DTYPES)}.")
+        raise ValueError(
+            f"Unknown floatx type: {value!r}. Expected one of {sorted(_FLOAT_DTYPES)}."
+        )
     _FLOATX = value
 
 

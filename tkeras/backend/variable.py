@@ -24,8 +24,14 @@ class Variable(nn.Parameter):
         layout: a ``backend.layout.Layout`` converting between torch and Keras layouts.
     """
 
-    def __new__(cls, data: torch.Tensor, trainable: bool = True, name: str = "variable",
-                layout: Layout = IDENTITY, path: str | None = None):
+    def __new__(
+        cls,
+        data: torch.Tensor,
+        trainable: bool = True,
+        name: str = "variable",
+        layout: Layout = IDENTITY,
+        path: str | None = None,
+    ):
         var = super().__new__(cls, data, requires_grad=trainable)
         var._name = name
         var.path = path or name
@@ -43,18 +49,27 @@ class Variable(nn.Parameter):
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
-        result = Variable(self.data.clone(memory_format=torch.preserve_format), self.requires_grad,
-                          self.name, self.keras_layout, self.path)
+        result = Variable(
+            self.data.clone(memory_format=torch.preserve_format),
+            self.requires_grad,
+            self.name,
+            self.keras_layout,
+            self.path,
+        )
         memo[id(self)] = result
         return result
 
     def __reduce_ex__(self, proto):
-        return (_rebuild_variable, (self.data, self.requires_grad, self.name, self.path,
-                                    self.keras_layout))
+        return (
+            _rebuild_variable,
+            (self.data, self.requires_grad, self.name, self.path, self.keras_layout),
+        )
 
     def __repr__(self) -> str:
-        return (f"<Variable path={self.path}, shape={tuple(self.keras_shape)}, "
-                f"dtype={str(self.dtype).replace('torch.', '')}, trainable={self.trainable}>")
+        return (
+            f"<Variable path={self.path}, shape={tuple(self.keras_shape)}, "
+            f"dtype={str(self.dtype).replace('torch.', '')}, trainable={self.trainable}>"
+        )
 
     @property
     def trainable(self) -> bool:
@@ -92,12 +107,14 @@ class Variable(nn.Parameter):
         return self
 
     def assign_add(self, value: Any) -> Variable:
-        return self.assign(self.value + torch.as_tensor(np.asarray(value), dtype=self.dtype,
-                                                        device=self.device))
+        return self.assign(
+            self.value + torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
+        )
 
     def assign_sub(self, value: Any) -> Variable:
-        return self.assign(self.value - torch.as_tensor(np.asarray(value), dtype=self.dtype,
-                                                        device=self.device))
+        return self.assign(
+            self.value - torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
+        )
 
 
 def _rebuild_variable(data, requires_grad, name, path, layout):

@@ -17,8 +17,18 @@ class InputSpec:
         axes: ``{axis: size}`` for axes whose size is fixed (e.g. channels after build).
     """
 
-    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,
-                 allow_last_axis_squeeze=False, name=None, optional=False):
+    def __init__(
+        self,
+        dtype=None,
+        shape=None,
+        ndim=None,
+        max_ndim=None,
+        min_ndim=None,
+        axes=None,
+        allow_last_axis_squeeze=False,
+        name=None,
+        optional=False,
+    ):
         self.dtype = dtype
         self.shape = shape
         self.ndim = len(shape) if shape is not None else ndim
@@ -37,25 +47,34 @@ class InputSpec:
         hi = self.max_ndim + 1 if self.max_ndim is not None else ANY_RANK.stop
         return range(lo, hi)
 
-    def check(self, layer_name: str, shape: Sequence[int | None], index: int = 0,
-              hint: str = "") -> None:
+    def check(
+        self, layer_name: str, shape: Sequence[int | None], index: int = 0, hint: str = ""
+    ) -> None:
         """Raise ValueError, Keras-style, if ``shape`` does not meet this spec."""
         shape = tuple(shape)
         ndim = len(shape)
         prefix = f'Input {index} of layer "{layer_name}" is incompatible with the layer: '
         suffix = f"{(' ' + hint) if hint else ''}"
         if self.ndim is not None and ndim != self.ndim:
-            raise ValueError(f"{prefix}expected ndim={self.ndim}, found ndim={ndim}. "
-                             f"Full shape received: {shape}.{suffix}")
+            raise ValueError(
+                f"{prefix}expected ndim={self.ndim}, found ndim={ndim}. "
+                f"Full shape received: {shape}.{suffix}"
+            )
         if self.min_ndim is not None and ndim < self.min_ndim:
-            raise ValueError(f"{prefix}expected min_ndim={self.min_ndim}, found ndim={ndim}. "
-                             f"Full shape received: {shape}.{suffix}")
+            raise ValueError(
+                f"{prefix}expected min_ndim={self.min_ndim}, found ndim={ndim}. "
+                f"Full shape received: {shape}.{suffix}"
+            )
         if self.max_ndim is not None and ndim > self.max_ndim:
-            raise ValueError(f"{prefix}expected max_ndim={self.max_ndim}, found ndim={ndim}. "
-                             f"Full shape received: {shape}.{suffix}")
+            raise ValueError(
+                f"{prefix}expected max_ndim={self.max_ndim}, found ndim={ndim}. "
+                f"Full shape received: {shape}.{suffix}"
+            )
         for axis, size in self.axes.items():
             if size is None or -ndim > axis or axis >= ndim:
                 continue
             if shape[axis] is not None and shape[axis] != size:
-                raise ValueError(f"{prefix}expected axis {axis} of input shape to have value "
-                                 f"{size}, but received input with shape {shape}.")
+                raise ValueError(
+                    f"{prefix}expected axis {axis} of input shape to have value "
+                    f"{size}, but received input with shape {shape}."
+                )

@@ -43,9 +43,9 @@ def not_implemented(layer_name: str, **arguments: Any) -> None:
     for arg, value in arguments.items():
         if value is not None:
             raise NotImplementedError(
-                f"{layer_name}: the argument `{arg}` is not supported yet (received {arg}={value!r})."
-                " Regularizers and constraints land with the layer-catalog issue (#5); "
-                "quantization and LoRA are not planned."
+                f"{layer_name}: the argument `{arg}` is not supported yet "
+                f"(received {arg}={value!r}). Regularizers and constraints land with the "
+                "layer-catalog issue (#5); quantization and LoRA are not planned."
             )
 
 
@@ -123,9 +123,16 @@ class Layer(nn.Module):
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
 
-    def __init__(self, *, activity_regularizer: Any = None, trainable: bool = True,
-                 dtype: Any = None, autocast: bool = True, name: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        activity_regularizer: Any = None,
+        trainable: bool = True,
+        dtype: Any = None,
+        autocast: bool = True,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__()
         input_dim = kwargs.pop("input_dim", None)
         input_shape = kwargs.pop("input_shape", None)
@@ -140,7 +147,9 @@ class Layer(nn.Module):
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
             )
         if not isinstance(trainable, bool):
-            raise ValueError(f"Expected `trainable` to be a boolean. Received: trainable={trainable!r}")
+            raise ValueError(
+                f"Expected `trainable` to be a boolean. Received: trainable={trainable!r}"
+            )
         not_implemented(type(self).__name__, activity_regularizer=activity_regularizer)
         if dtype is not None:
             dtype_name = getattr(dtype, "name", None) or str(dtype).replace("torch.", "")
@@ -227,14 +236,18 @@ class Layer(nn.Module):
             from tkeras.models.symbolic import symbolic_call
 
             return symbolic_call(self, args, kwargs)
-        if isinstance(inputs, np.ndarray) or not isinstance(inputs, (torch.Tensor, list, tuple,
-                                                                     dict)):
+        if isinstance(inputs, np.ndarray) or not isinstance(
+            inputs, (torch.Tensor, list, tuple, dict)
+        ):
             inputs = _as_tensor(inputs)
             args = (inputs, *args[1:]) if args else args
         shape = _shape_of(inputs)
         self.build_from_shape(shape)
-        device = _first_tensor(inputs).device if isinstance(_first_tensor(inputs),
-                                                            torch.Tensor) else None
+        device = (
+            _first_tensor(inputs).device
+            if isinstance(_first_tensor(inputs), torch.Tensor)
+            else None
+        )
         if device is not None and device.type != "cpu":
             self.to(device)
         return self(*args, **kwargs)
@@ -292,11 +305,21 @@ class Layer(nn.Module):
 
     # ------------------------------------------------------------------ weights
 
-    def add_weight(self, shape: Sequence[int] | None = None, initializer: Any = None,
-                   dtype: Any = None, trainable: bool = True, autocast: bool = True,
-                   regularizer: Any = None, constraint: Any = None, aggregation: str = "none",
-                   overwrite_with_gradient: bool = False, name: str | None = None, *,
-                   layout: Layout = IDENTITY) -> Variable:
+    def add_weight(
+        self,
+        shape: Sequence[int] | None = None,
+        initializer: Any = None,
+        dtype: Any = None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
+        aggregation: str = "none",
+        overwrite_with_gradient: bool = False,
+        name: str | None = None,
+        *,
+        layout: Layout = IDENTITY,
+    ) -> Variable:
         """Create a weight of Keras shape ``shape``, initialized as Keras initializes it.
 
         ``layout`` (tkeras only) converts the Keras-layout value to the torch layout it is
@@ -316,8 +339,13 @@ class Layer(nn.Module):
         i = 1
         while key in self._parameters or key in self._modules or key in self.__dict__:
             key, i = f"{name}_{i}", i + 1
-        var = Variable(layout.from_keras(value).contiguous(), trainable=trainable, name=name,
-                       layout=layout, path=f"{self.name}/{name}")
+        var = Variable(
+            layout.from_keras(value).contiguous(),
+            trainable=trainable,
+            name=name,
+            layout=layout,
+            path=f"{self.name}/{name}",
+        )
         self.register_parameter(key, var)
         (self._own_trainable if trainable else self._own_non_trainable).append(var)
         return var
@@ -438,16 +466,20 @@ class Layer(nn.Module):
     @property
     def input_shape(self) -> Any:
         if not self.built:
-            raise AttributeError(f"The layer {self.name!r} has never been called and thus has "
-                                 "no defined input shape.")
+            raise AttributeError(
+                f"The layer {self.name!r} has never been called and thus has "
+                "no defined input shape."
+            )
         return _keras_shape(self._build_shape)
 
     @property
     def output_shape(self) -> Any:
         if self._output_shape is None:
             if not self.built:
-                raise AttributeError(f"The layer {self.name!r} has never been called and thus "
-                                     "has no defined output shape.")
+                raise AttributeError(
+                    f"The layer {self.name!r} has never been called and thus "
+                    "has no defined output shape."
+                )
             self._output_shape = self.compute_output_shape(_keras_shape(self._build_shape))
         return self._output_shape
 
@@ -479,8 +511,9 @@ class Layer(nn.Module):
 
     def _node_attribute(self, attr: str, what: str) -> Any:
         if not self._inbound_nodes:
-            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
-                                 f"defined {what}.")
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined {what}."
+            )
         values = getattr(self._inbound_nodes[0], attr)
         if isinstance(values, list) and len(values) == 1:
             return values[0]

@@ -18,8 +18,9 @@ def causal_pads(kernel: int, dilation: int = 1) -> tuple[int, int]:
     return (kernel - 1) * dilation, 0
 
 
-def output_length(size: int | None, kernel: int, stride: int, padding: str,
-                  dilation: int = 1) -> int | None:
+def output_length(
+    size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1
+) -> int | None:
     """The output length of a conv or pool axis, as Keras computes it (None stays None)."""
     if size is None:
         return None

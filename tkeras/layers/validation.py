@@ -29,11 +29,7 @@ def int_tuple(layer: Any, arg: str, value: Any, n: int, allow_zero: bool = False
     except TypeError:
         values = None
     low = 0 if allow_zero else 1
-    if (
-        values is None
-        or len(values) != n
-        or any(not _is_int(v) or v < low for v in values)
-    ):
+    if values is None or len(values) != n or any(not _is_int(v) or v < low for v in values):
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(
             f"{type(layer).__name__} {layer.name!r}: the `{arg}` argument must be a {kind} int "

@@ -64,13 +64,15 @@ def _order_nodes(inputs: list[KerasTensor], outputs: list[KerasTensor]):
 
     by_id = {id(n.layer): n.layer for n in ordered}
     layers = sorted(by_id.values(), key=lambda l: (-layer_depth[id(l)], first_seen[id(l)]))
-    nodes = sorted({id(n): n for n in ordered}.values(),
-                   key=lambda n: (-node_depth[id(n)], ordered.index(n)))
+    nodes = sorted(
+        {id(n): n for n in ordered}.values(), key=lambda n: (-node_depth[id(n)], ordered.index(n))
+    )
     return nodes, layers
 
 
-def _check_graph(nodes: list[Node], layers: list[Layer], inputs: list[KerasTensor],
-                 outputs: list[KerasTensor]) -> None:
+def _check_graph(
+    nodes: list[Node], layers: list[Layer], inputs: list[KerasTensor], outputs: list[KerasTensor]
+) -> None:
     computable = {id(t) for t in inputs}
     done: list[str] = []
     for node in nodes:
@@ -91,13 +93,17 @@ def _check_graph(nodes: list[Node], layers: list[Layer], inputs: list[KerasTenso
     names = [layer.name for layer in layers]
     for name in names:
         if names.count(name) != 1:
-            raise ValueError(f'The name "{name}" is used {names.count(name)} times in the model. '
-                             "All layer names should be unique.")
+            raise ValueError(
+                f'The name "{name}" is used {names.count(name)} times in the model. '
+                "All layer names should be unique."
+            )
     used = {id(t) for n in nodes for t in n.input_tensors} | {id(t) for t in outputs}
     unused = [t.name for t in inputs if id(t) not in used]
     if unused:
-        raise ValueError(f"Inputs {unused} do not reach any output of the model. Remove them "
-                         "from `inputs` or connect them to an output.")
+        raise ValueError(
+            f"Inputs {unused} do not reach any output of the model. Remove them "
+            "from `inputs` or connect them to an output."
+        )
 
 
 class Functional(Model):
@@ -115,14 +121,22 @@ class Functional(Model):
         (None, 2)
     """
 
-    def __init__(self, inputs: Any, outputs: Any, name: str | None = None,
-                 trainable: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        inputs: Any,
+        outputs: Any,
+        name: str | None = None,
+        trainable: bool = True,
+        **kwargs: Any,
+    ) -> None:
         Layer.__init__(self, name=name or _functional_name(), trainable=trainable, **kwargs)
         flat_in, flat_out = flatten_kt(inputs), flatten_kt(outputs)
         for kind, value, flat in (("inputs", inputs, flat_in), ("outputs", outputs, flat_out)):
             if not flat or len(flat) != _count_leaves(value):
-                raise ValueError(f"All `{kind}` of a functional Model must be KerasTensors "
-                                 f"(from tkeras.Input or a layer call). Received: {value!r}")
+                raise ValueError(
+                    f"All `{kind}` of a functional Model must be KerasTensors "
+                    f"(from tkeras.Input or a layer call). Received: {value!r}"
+                )
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self._flat_inputs = flat_in
@@ -132,10 +146,7 @@ class Functional(Model):
         self._nodes = [n for n in nodes if not n.is_input]
         self._all_nodes = nodes
         self._modules["layers"] = nn.ModuleList(layers)
-        self._masking = any(
-            n.layer._creates_mask
-            for n in self._nodes
-        )
+        self._masking = any(n.layer._creates_mask for n in self._nodes)
         self.built = True
         self._build_shape = map_kt(lambda t: t.shape, inputs)
         self._output_shape = map_kt(lambda t: t.shape, outputs)
@@ -176,12 +187,15 @@ class Functional(Model):
         struct = self._inputs_struct
         if isinstance(struct, dict):
             if not isinstance(inputs, dict):
-                raise ValueError(f"Model {self.name!r} expects a dict of inputs with keys "
-                                 f"{list(struct)}; received {type(inputs).__name__}.")
+                raise ValueError(
+                    f"Model {self.name!r} expects a dict of inputs with keys "
+                    f"{list(struct)}; received {type(inputs).__name__}."
+                )
             missing = [k for k in struct if k not in inputs]
             if missing:
-                raise ValueError(f"Model {self.name!r}: missing inputs {missing}; "
-                                 f"received keys {list(inputs)}.")
+                raise ValueError(
+                    f"Model {self.name!r}: missing inputs {missing}; received keys {list(inputs)}."
+                )
             return {id(struct[k]): inputs[k] for k in struct}
         if isinstance(struct, (list, tuple)):
             if isinstance(inputs, dict):
@@ -189,8 +203,10 @@ class Functional(Model):
                 inputs = [inputs[n] for n in names]
             if not isinstance(inputs, (list, tuple)) or len(inputs) != len(self._flat_inputs):
                 got = len(inputs) if isinstance(inputs, (list, tuple)) else 1
-                raise ValueError(f"Model {self.name!r} expects {len(self._flat_inputs)} input(s), "
-                                 f"but it received {got} input tensors.")
+                raise ValueError(
+                    f"Model {self.name!r} expects {len(self._flat_inputs)} input(s), "
+                    f"but it received {got} input tensors."
+                )
             return {id(t): v for t, v in zip(self._flat_inputs, inputs)}
         return {id(self._flat_inputs[0]): inputs}
 
@@ -240,9 +256,13 @@ class Functional(Model):
         return None
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "trainable": self.trainable,
-                "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
-                           for l in self.layers]}
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": [
+                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers
+            ],
+        }
 
 
 def _flatten_values(out: Any) -> list:
@@ -265,4 +285,3 @@ def _functional_name() -> str:
     from tkeras.utils.naming import uniquify
 
     return uniquify("functional")
-

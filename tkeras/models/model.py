@@ -44,8 +44,7 @@ class Model(Trainer, Layer):
         """A layer by its unique name or by its index in ``layers``."""
         if index is not None and name is not None:
             raise ValueError(
-                "Provide only a layer name or a layer index. Received: "
-                f"index={index}, name={name}."
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
             )
         layers = self.layers
         if index is not None:
@@ -64,12 +63,24 @@ class Model(Trainer, Layer):
             )
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
-    def summary(self, line_length: int | None = None, positions: list[float] | None = None,
-                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
-                layer_range: Any = None) -> None:
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: list[float] | None = None,
+        print_fn: Any = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: Any = None,
+    ) -> None:
         """Print Keras's summary table: each layer's name (type), output shape and params."""
         from tkeras.models.summary import print_summary
 
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable,
-                      layer_range=layer_range)
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )

@@ -18,7 +18,7 @@ def _makes_masks(layers: tuple[Layer, ...]) -> bool:
     """Whether some layer creates a mask that a later layer could use."""
     for i, layer in enumerate(layers):
         if layer._creates_mask:
-            following = layers[i + 1:]
+            following = layers[i + 1 :]
             for nxt in following:
                 if not nxt.supports_masking:
                     warnings.warn(
@@ -51,8 +51,9 @@ class Sequential(Model):
         (None, 2)
     """
 
-    def __init__(self, layers: list[Any] | None = None, trainable: bool = True,
-                 name: str | None = None) -> None:
+    def __init__(
+        self, layers: list[Any] | None = None, trainable: bool = True, name: str | None = None
+    ) -> None:
         super().__init__(trainable=trainable, name=name)
         self._modules["layers"] = nn.ModuleList()
         self._input_shape: tuple | None = None
@@ -173,8 +174,10 @@ class Sequential(Model):
     @property
     def inputs(self) -> list[KerasTensor]:
         if self._input_layer is None or not self.built:
-            raise AttributeError(f"Sequential model {self.name!r} has no input yet: build it or "
-                                 "start it with tkeras.Input(shape).")
+            raise AttributeError(
+                f"Sequential model {self.name!r} has no input yet: build it or "
+                "start it with tkeras.Input(shape)."
+            )
         return [self._input_layer.output]
 
     @property

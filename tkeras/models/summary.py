@@ -135,8 +135,13 @@ def _connections(layer: Any, relevant: set[int]) -> str:
     return ", ".join(parts) or "-"
 
 
-def _layer_rows(model: Any, expand_nested: bool, show_trainable: bool, prefix: str = "",
-                relevant: set[int] | None = None) -> list:
+def _layer_rows(
+    model: Any,
+    expand_nested: bool,
+    show_trainable: bool,
+    prefix: str = "",
+    relevant: set[int] | None = None,
+) -> list:
     rows = []
     for layer in model.layers:
         if layer.built:
@@ -154,9 +159,15 @@ def _layer_rows(model: Any, expand_nested: bool, show_trainable: bool, prefix: s
     return rows
 
 
-def print_summary(model: Any, line_length: int | None = None, positions: list[float] | None = None,
-                  print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
-                  layer_range: Any = None) -> None:
+def print_summary(
+    model: Any,
+    line_length: int | None = None,
+    positions: list[float] | None = None,
+    print_fn: Any = None,
+    expand_nested: bool = False,
+    show_trainable: bool = False,
+    layer_range: Any = None,
+) -> None:
     """Print (or pass to ``print_fn``) Keras's summary table for ``model``."""
     headers = ["Layer (type)", "Output Shape", "Param #"]
     aligns = "llr"
@@ -176,18 +187,22 @@ def print_summary(model: Any, line_length: int | None = None, positions: list[fl
         default_length += 12
         positions = [p * 0.90 for p in positions] + [1.0]
     if len(positions) != len(headers):
-        raise ValueError(f"summary(): `positions` must have {len(headers)} entries, received "
-                         f"{len(positions)}: {positions}")
+        raise ValueError(
+            f"summary(): `positions` must have {len(headers)} entries, received "
+            f"{len(positions)}: {positions}"
+        )
     line_length = line_length or min(default_length, shutil.get_terminal_size().columns - 4)
     widths = _widths(line_length, positions, len(headers))
     rows = _layer_rows(model, expand_nested, show_trainable, relevant=relevant)
     if layer_range is not None:
         names = [layer.name for layer in model.layers]
         if len(layer_range) != 2 or any(n not in names for n in layer_range):
-            raise ValueError(f"summary(): `layer_range` must be two layer names of this model; "
-                             f"received {layer_range!r}. Layers: {names}")
+            raise ValueError(
+                f"summary(): `layer_range` must be two layer names of this model; "
+                f"received {layer_range!r}. Layers: {names}"
+            )
         start, end = names.index(layer_range[0]), names.index(layer_range[1])
-        rows = rows[start:end + 1]
+        rows = rows[start : end + 1]
 
     lines = [f'Model: "{model.name}"', _rule(widths, "┏", "┳", "┓", "━")]
     lines += _row(headers, widths, aligns, "┃")
@@ -208,11 +223,14 @@ def print_summary(model: Any, line_length: int | None = None, positions: list[fl
     lines.append(
         f" Trainable params: {_count(trainable):,} ({readable_memory_size(_memory(trainable))})"
     )
-    lines.append(f" Non-trainable params: {_count(non_trainable):,} "
-                 f"({readable_memory_size(_memory(non_trainable))})")
+    lines.append(
+        f" Non-trainable params: {_count(non_trainable):,} "
+        f"({readable_memory_size(_memory(non_trainable))})"
+    )
     if opt_vars:
-        lines.append(f" Optimizer params: {_count(opt_vars):,} "
-                     f"({readable_memory_size(_memory(opt_vars))})")
+        lines.append(
+            f" Optimizer params: {_count(opt_vars):,} ({readable_memory_size(_memory(opt_vars))})"
+        )
     text = "\n".join(lines) + "\n"
     if print_fn is None:
         print(text, end="")

@@ -22,8 +22,14 @@ _TRIAL_SIZES = ((2, 64), (3, 65))
 class KerasTensor:
     """A symbolic tensor: a shape (``None`` for unknown dims), a dtype and the call producing it."""
 
-    def __init__(self, shape: tuple, dtype: str | None = None, name: str | None = None,
-                 node: Node | None = None, index: int = 0) -> None:
+    def __init__(
+        self,
+        shape: tuple,
+        dtype: str | None = None,
+        name: str | None = None,
+        node: Node | None = None,
+        index: int = 0,
+    ) -> None:
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = dtype or config.floatx()
         self.name = name
@@ -42,8 +48,9 @@ class Node:
     """One layer call in a graph: the layer, the call's args/kwargs (holding KerasTensors) and
     its outputs. ``input_tensors`` lists every KerasTensor the call consumed, in order."""
 
-    def __init__(self, layer: Any, args: tuple, kwargs: dict, outputs: Any = None,
-                 is_input: bool = False) -> None:
+    def __init__(
+        self, layer: Any, args: tuple, kwargs: dict, outputs: Any = None, is_input: bool = False
+    ) -> None:
         self.layer = layer
         self.args = args
         self.kwargs = kwargs
@@ -127,9 +134,7 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
 
 def _trial_tensors(shape: Any, sizes: tuple[int, int], device: str) -> Any:
     if is_shape(shape):
-        dims = [
-            (sizes[0] if i == 0 else sizes[1]) if d is None else d for i, d in enumerate(shape)
-        ]
+        dims = [(sizes[0] if i == 0 else sizes[1]) if d is None else d for i, d in enumerate(shape)]
         return torch.zeros(dims, device=device)
     if isinstance(shape, dict):
         return {k: _trial_tensors(v, sizes, device) for k, v in shape.items()}
@@ -160,9 +165,7 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
             if not meta:
                 return layer(x)
             state = {n: torch.empty_like(p, device="meta") for n, p in layer.named_parameters()}
-            state.update(
-                {n: torch.empty_like(b, device="meta") for n, b in layer.named_buffers()}
-            )
+            state.update({n: torch.empty_like(b, device="meta") for n, b in layer.named_buffers()})
             return torch.func.functional_call(layer, state, (x,), strict=False)
     finally:
         layer.train(was_training)

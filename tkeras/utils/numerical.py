@@ -35,7 +35,8 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
         num_classes = int(x.max()) + 1 if x.size else 0
     if x.size and x.max() >= num_classes:
         raise ValueError(
-            f"to_categorical: class id {int(x.max())} is out of range for num_classes={num_classes}."
+            f"to_categorical: class id {int(x.max())} is out of range for "
+            f"num_classes={num_classes}."
         )
     out = np.zeros((x.shape[0], num_classes), dtype="float32")
     out[np.arange(x.shape[0]), x] = 1.0

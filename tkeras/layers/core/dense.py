@@ -33,18 +33,34 @@ class Dense(Layer):
         torch.Size([2, 3])
     """
 
-    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, kernel_constraint: Any = None,
-                 bias_constraint: Any = None, lora_rank: int | None = None,
-                 lora_alpha: float | None = None, quantization_config: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        units: int,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
+        quantization_config: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        not_implemented(type(self).__name__, kernel_regularizer=kernel_regularizer,
-                        bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                        bias_constraint=bias_constraint, lora_rank=lora_rank,
-                        lora_alpha=lora_alpha, quantization_config=quantization_config)
+        not_implemented(
+            type(self).__name__,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+            lora_rank=lora_rank,
+            lora_alpha=lora_alpha,
+            quantization_config=quantization_config,
+        )
         self.units = positive_int(self, "units", units)
         self.activation = activations.get(activation)
         self._activation = None if self.activation is activations.linear else self.activation
@@ -58,14 +74,20 @@ class Dense(Layer):
     def build(self, input_shape: tuple) -> None:
         in_dim = input_shape[-1]
         if in_dim is None:
-            raise ValueError(f'Layer "{self.name}": the last axis of the input shape must be '
-                             f"known to build a Dense layer. Received: input_shape={input_shape}")
-        self.kernel = self.add_weight(shape=(in_dim, self.units),
-                                      initializer=self.kernel_initializer, name="kernel",
-                                      layout=layout.TRANSPOSE)
+            raise ValueError(
+                f'Layer "{self.name}": the last axis of the input shape must be '
+                f"known to build a Dense layer. Received: input_shape={input_shape}"
+            )
+        self.kernel = self.add_weight(
+            shape=(in_dim, self.units),
+            initializer=self.kernel_initializer,
+            name="kernel",
+            layout=layout.TRANSPOSE,
+        )
         if self.use_bias:
-            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                        name="bias")
+            self.bias = self.add_weight(
+                shape=(self.units,), initializer=self.bias_initializer, name="bias"
+            )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: in_dim})
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:

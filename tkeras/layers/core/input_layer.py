@@ -19,10 +19,19 @@ class InputLayer(Layer):
         name: the layer name.
     """
 
-    def __init__(self, shape: Any = None, batch_size: int | None = None, dtype: Any = None,
-                 sparse: bool | None = None, ragged: bool | None = None,
-                 batch_shape: Any = None, input_tensor: Any = None, optional: bool = False,
-                 name: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        shape: Any = None,
+        batch_size: int | None = None,
+        dtype: Any = None,
+        sparse: bool | None = None,
+        ragged: bool | None = None,
+        batch_shape: Any = None,
+        input_tensor: Any = None,
+        optional: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=name, **kwargs)
         not_implemented(type(self).__name__, input_tensor=input_tensor)
         for arg, value in (("sparse", sparse), ("ragged", ragged), ("optional", optional or None)):
@@ -39,8 +48,10 @@ class InputLayer(Layer):
         batch_shape = tuple(batch_shape)
         for d in batch_shape:
             if d is not None and (not isinstance(d, int) or d < 0):
-                raise ValueError(f"Input: every dimension must be a non-negative int or None. "
-                                 f"Received: shape={batch_shape}")
+                raise ValueError(
+                    f"Input: every dimension must be a non-negative int or None. "
+                    f"Received: shape={batch_shape}"
+                )
         self.batch_shape = batch_shape
         self.input_dtype = str(dtype).replace("torch.", "") if dtype is not None else "float32"
         self.built = True
@@ -58,9 +69,17 @@ class InputLayer(Layer):
         return {"batch_shape": self.batch_shape, "dtype": self.input_dtype, "name": self.name}
 
 
-def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,
-          sparse: bool | None = None, ragged: bool | None = None, batch_shape: Any = None,
-          name: str | None = None, tensor: Any = None, optional: bool = False) -> KerasTensor:
+def Input(
+    shape: Any = None,
+    batch_size: int | None = None,
+    dtype: Any = None,
+    sparse: bool | None = None,
+    ragged: bool | None = None,
+    batch_shape: Any = None,
+    name: str | None = None,
+    tensor: Any = None,
+    optional: bool = False,
+) -> KerasTensor:
     """A symbolic input of ``shape`` (without the batch axis) to start a model.
 
     Example:
@@ -68,7 +87,15 @@ def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,
         >>> tkeras.Input(shape=(28, 28, 1)).shape
         (None, 28, 28, 1)
     """
-    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
-                       ragged=ragged, batch_shape=batch_shape, input_tensor=tensor,
-                       optional=optional, name=name)
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        ragged=ragged,
+        batch_shape=batch_shape,
+        input_tensor=tensor,
+        optional=optional,
+        name=name,
+    )
     return layer.output

@@ -30,18 +30,23 @@ class TorchModuleWrapper(Layer):
         torch.Size([2, 3])
     """
 
-    def __init__(self, module: nn.Module, name: str | None = None, output_shape: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, module: nn.Module, name: str | None = None, output_shape: Any = None, **kwargs: Any
+    ) -> None:
         if not isinstance(module, nn.Module):
-            raise ValueError(f"TorchModuleWrapper expects a torch.nn.Module; received {module!r} "
-                             f"(of type {type(module).__name__}).")
+            raise ValueError(
+                f"TorchModuleWrapper expects a torch.nn.Module; received {module!r} "
+                f"(of type {type(module).__name__})."
+            )
         super().__init__(name=name, **kwargs)
         self.module = module
         self._fixed_output_shape = tuple(output_shape) if output_shape is not None else None
         self.supports_masking = False
 
     def build(self, input_shape: Any) -> None:
-        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in self.module.parameters()):
+        if any(
+            isinstance(p, nn.parameter.UninitializedParameter) for p in self.module.parameters()
+        ):
             # Lazy torch modules infer their sizes from one real forward pass.
             shape = [2 if d is None else d for d in input_shape]
             with torch.no_grad():
@@ -56,8 +61,9 @@ class TorchModuleWrapper(Layer):
                 if param is None or isinstance(param, Variable):
                     continue
                 path = f"{mod_name}.{pname}" if mod_name else pname
-                var = Variable(param.data, trainable=param.requires_grad, name=path,
-                               path=f"{self.name}/{path}")
+                var = Variable(
+                    param.data, trainable=param.requires_grad, name=path, path=f"{self.name}/{path}"
+                )
                 mod._parameters[pname] = var
                 (self._own_trainable if var.trainable else self._own_non_trainable).append(var)
 
