@@ -124,3 +124,97 @@ class Gates(Layout):
 
 IDENTITY = Layout()
 TRANSPOSE = Transpose()
+
+
+class ConvTransposeKernel(ConvKernel):
+    """Transposed-conv kernels: torch (in, out, *k) <-> Keras (*k, out, in).
+
+    Keras stores a ``ConvXDTranspose`` kernel with the output channels before the input ones,
+    and torch's ``conv_transpose`` weight leads with the input channels, so the permutation is
+    ConvKernel's: reverse the two channel axes and move them behind the spatial ones.
+    ``squeeze_rank1``: a rank-1 kernel is stored as (in, out, 1, k) for the 2-D op.
+    """
+
+    name = "conv_transpose_kernel"
+
+
+class DepthwiseKernel(Layout):
+    """Depthwise kernels: torch (in * dm, 1, *k) <-> Keras (*k, in, dm).
+
+    Keras's depthwise output channel ``c * dm + m`` comes from input channel ``c`` and kernel
+    slice ``[..., c, m]``, which is torch's grouped conv (groups=in) with out channel
+    ``c * dm + m``: reshaping the Keras kernel to (*k, 1, in * dm) lines the two up.
+    ``squeeze_rank1``: a rank-1 kernel is stored as (in * dm, 1, 1, k) for the 2-D op.
+    """
+
+    name = "depthwise_kernel"
+
+    def __init__(self, depth_multiplier: int, squeeze_rank1: bool = False) -> None:
+        self.depth_multiplier = depth_multiplier
+        self.squeeze_rank1 = squeeze_rank1
+
+    def to_keras(self, t):
+        if self.squeeze_rank1:
+            t = t.squeeze(2)
+        n = t.dim()
+        t = t.permute(*range(2, n), 1, 0)  # (*k, 1, in * dm)
+        dm = self.depth_multiplier
+        return t.reshape(*t.shape[:-2], t.shape[-1] // dm, dm)
+
+    def from_keras(self, t):
+        if t.dim() < 3 or t.shape[-1] != self.depth_multiplier:
+            raise ValueError(
+                f"Expected a depthwise kernel of shape (*kernel_size, channels, "
+                f"{self.depth_multiplier}), received a value of shape {tuple(t.shape)}."
+            )
+        n = t.dim()
+        t = t.reshape(*t.shape[:-2], 1, t.shape[-2] * t.shape[-1])
+        t = t.permute(n - 1, n - 2, *range(n - 2))
+        return t.unsqueeze(2) if self.squeeze_rank1 else t
+
+
+class ProjectionKernel(Layout):
+    """Multi-axis projection kernels (MultiHeadAttention's query/key/value/output kernels).
+
+    Keras's layout is ``(*in_shape, *out_shape)``: a query kernel ``(dim, heads, key_dim)``, an
+    output kernel ``(heads, value_dim, *output_shape)``. torch stores ``nn.Linear``'s
+    ``(prod(out_shape), prod(in_shape))``, so a projection is one ``F.linear`` over the flattened
+    axes.
+    """
+
+    name = "projection_kernel"
+
+    def __init__(self, in_shape: tuple[int, ...], out_shape: tuple[int, ...]) -> None:
+        self.in_shape = tuple(int(d) for d in in_shape)
+        self.out_shape = tuple(int(d) for d in out_shape)
+        self._keras = (*self.in_shape, *self.out_shape)
+
+    def to_keras(self, t):
+        return t.t().reshape(self._keras)
+
+    def from_keras(self, t):
+        if tuple(t.shape) != self._keras:
+            raise ValueError(f"Expected a kernel of shape {self._keras}, received a value of "
+                             f"shape {tuple(t.shape)}.")
+        n_in = 1
+        for d in self.in_shape:
+            n_in *= d
+        return t.reshape(n_in, -1).t()
+
+
+class FlatBias(Layout):
+    """Multi-axis biases (MultiHeadAttention's ``(heads, key_dim)``) stored flat for ``F.linear``."""
+
+    name = "flat_bias"
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = tuple(int(d) for d in shape)
+
+    def to_keras(self, t):
+        return t.reshape(self.shape)
+
+    def from_keras(self, t):
+        if tuple(t.shape) != self.shape:
+            raise ValueError(f"Expected a bias of shape {self.shape}, received a value of shape "
+                             f"{tuple(t.shape)}.")
+        return t.reshape(-1)

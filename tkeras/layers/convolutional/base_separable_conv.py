@@ -1,0 +1,112 @@
+"""The private rank-parameterized base of SeparableConv1D/2D: depthwise, then a 1x1 conv."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from tkeras.backend import layout
+from tkeras.layers import validation
+from tkeras.layers.convolutional.base_depthwise_conv import _DepthwiseConv
+from tkeras.layers.layer import not_implemented
+
+
+class _SeparableConv(_DepthwiseConv):
+    """N-D depthwise separable convolution with Keras's arguments; private, use SeparableConv1D/2D.
+
+    A depthwise conv (no bias) followed by a pointwise 1x1 conv to ``filters`` channels that
+    adds the bias; both run on the op's channels-first view, so a channels_last input is never
+    copied. Weights, in Keras's order and layouts: ``depthwise_kernel``
+    ``(*kernel_size, in, depth_multiplier)``, ``pointwise_kernel``
+    ``(*(1,) * rank, in * depth_multiplier, filters)``, ``bias`` ``(filters,)``.
+
+    Args:
+        rank: the number of spatial dimensions, 1 or 2.
+        depth_multiplier: positive int, the depthwise output channels per input channel.
+        filters: positive int, the number of output channels.
+        kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+            depthwise_initializer, bias_initializer: as for the depthwise base; strides,
+            padding and dilation apply to the depthwise step.
+        pointwise_initializer: initializer for the pointwise kernel (default
+            ``'glorot_uniform'``).
+        depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
+            depthwise_constraint, pointwise_constraint, bias_constraint: not supported yet
+            (issue #5); must be None.
+    """
+
+    def __init__(
+        self,
+        rank: int,
+        depth_multiplier: int,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        depthwise_initializer: Any = "glorot_uniform",
+        pointwise_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        depthwise_regularizer: Any = None,
+        pointwise_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        depthwise_constraint: Any = None,
+        pointwise_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            rank=rank,
+            depth_multiplier=depth_multiplier,
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            depthwise_initializer=depthwise_initializer,
+            bias_initializer=bias_initializer,
+            depthwise_regularizer=depthwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            depthwise_constraint=depthwise_constraint,
+            bias_constraint=bias_constraint,
+            **kwargs,
+        )
+        not_implemented(
+            type(self).__name__,
+            pointwise_regularizer=pointwise_regularizer,
+            pointwise_constraint=pointwise_constraint,
+        )
+        self.filters = validation.positive_int(self, "filters", filters)
+        self.pointwise_initializer = pointwise_initializer
+
+    def build(self, input_shape: tuple) -> None:
+        input_shape = tuple(input_shape)
+        in_channels = self._in_channels(input_shape)
+        self.compute_output_shape(input_shape)
+        self.depthwise_kernel = self._add_depthwise_kernel(in_channels, "depthwise_kernel")
+        self.pointwise_kernel = self.add_weight(
+            shape=(*(1,) * self.rank, in_channels * self.depth_multiplier, self.filters),
+            initializer=self.pointwise_initializer,
+            name="pointwise_kernel",
+            layout=layout.ConvKernel(squeeze_rank1=self.rank == 1),
+        )
+        self._to_channels_last_format(self.pointwise_kernel)
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(self.filters,), initializer=self.bias_initializer, name="bias"
+            )
+        self._finish_build(input_shape, in_channels)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        y = self._depthwise(inputs, self.depthwise_kernel, None)
+        return self._finish(self._op(y, self.pointwise_kernel, self.bias))
+
+    def _out_channels(self, in_channels: int | None) -> int:
+        return self.filters
