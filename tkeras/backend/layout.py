@@ -6,7 +6,8 @@ Keras's layout in ``numpy()``, ``assign()``, ``get_weights()`` and ``set_weights
 Activations: Keras tensors are channels_last. A spatial layer permutes its (N, *spatial, C) input
 to an (N, C, *spatial) *view* with ``TO_CHANNELS_FIRST[rank]`` (no copy: the memory is already
 torch's channels_last format), runs the torch op, and permutes back with ``TO_CHANNELS_LAST[rank]``.
-Rank-1 layers run the 2-D op on an (N, C, 1, L) view, so their kernels are stored as (out, in, 1, k).
+Rank-1 layers run the 2-D op on an (N, C, 1, L) view, so their kernels are stored as
+(out, in, 1, k).
 
 Ops known to return a non-channels_last result:
 - avg_pool3d on CPU returns a contiguous NCDHW tensor for a channels_last_3d input, so
@@ -194,8 +195,10 @@ class ProjectionKernel(Layout):
 
     def from_keras(self, t):
         if tuple(t.shape) != self._keras:
-            raise ValueError(f"Expected a kernel of shape {self._keras}, received a value of "
-                             f"shape {tuple(t.shape)}.")
+            raise ValueError(
+                f"Expected a kernel of shape {self._keras}, received a value of "
+                f"shape {tuple(t.shape)}."
+            )
         n_in = 1
         for d in self.in_shape:
             n_in *= d
@@ -203,7 +206,7 @@ class ProjectionKernel(Layout):
 
 
 class FlatBias(Layout):
-    """Multi-axis biases (MultiHeadAttention's ``(heads, key_dim)``) stored flat for ``F.linear``."""
+    """Multi-axis biases (MultiHeadAttention's ``(heads, key_dim)``), stored flat for F.linear."""
 
     name = "flat_bias"
 
@@ -215,6 +218,8 @@ class FlatBias(Layout):
 
     def from_keras(self, t):
         if tuple(t.shape) != self.shape:
-            raise ValueError(f"Expected a bias of shape {self.shape}, received a value of shape "
-                             f"{tuple(t.shape)}.")
+            raise ValueError(
+                f"Expected a bias of shape {self.shape}, received a value of shape "
+                f"{tuple(t.shape)}."
+            )
         return t.reshape(-1)

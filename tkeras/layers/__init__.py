@@ -5,6 +5,8 @@ Each family package lists its public layers in its own ``__all__``; this module 
 
 from tkeras.layers.activations import *  # noqa: F403
 from tkeras.layers.activations import __all__ as _activations_all
+from tkeras.layers.attention import *  # noqa: F403
+from tkeras.layers.attention import __all__ as _attention_all
 from tkeras.layers.convolutional import *  # noqa: F403
 from tkeras.layers.convolutional import __all__ as _convolutional_all
 from tkeras.layers.core import *  # noqa: F403
@@ -17,6 +19,8 @@ from tkeras.layers.normalization import *  # noqa: F403
 from tkeras.layers.normalization import __all__ as _normalization_all
 from tkeras.layers.pooling import *  # noqa: F403
 from tkeras.layers.pooling import __all__ as _pooling_all
+from tkeras.layers.preprocessing import *  # noqa: F403
+from tkeras.layers.preprocessing import __all__ as _preprocessing_all
 from tkeras.layers.regularization import *  # noqa: F403
 from tkeras.layers.regularization import __all__ as _regularization_all
 from tkeras.layers.reshaping import *  # noqa: F403
@@ -27,11 +31,13 @@ from tkeras.layers.rnn import __all__ as _rnn_all
 __all__ = sorted(
     ["InputSpec", "Layer"]
     + _activations_all
+    + _attention_all
     + _convolutional_all
     + _core_all
     + _merging_all
     + _normalization_all
     + _pooling_all
+    + _preprocessing_all
     + _regularization_all
     + _reshaping_all
     + _rnn_all

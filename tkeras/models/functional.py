@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import torch
@@ -147,6 +148,7 @@ class Functional(Model):
         self._all_nodes = nodes
         self._modules["layers"] = nn.ModuleList(layers)
         self._masking = any(n.layer._creates_mask for n in self._nodes)
+        self._mask_routes = _mask_routes(self._nodes)
         self.built = True
         self._build_shape = map_kt(lambda t: t.shape, inputs)
         self._output_shape = map_kt(lambda t: t.shape, outputs)
@@ -236,6 +238,12 @@ class Functional(Model):
                         in_mask = None
                 if in_mask is not None and layer._call_has_mask and "mask" not in kwargs:
                     kwargs = {**kwargs, "mask": in_mask}
+                elif in_mask is not None and node in self._mask_routes:
+                    kwargs = dict(kwargs)
+                    for kwarg, t in self._mask_routes[node]:
+                        m = masks.get(id(t))
+                        if m is not None and kwargs.get(kwarg) is None:
+                            kwargs[kwarg] = m
             out = layer(*args, **kwargs)
             flat = node.output_tensors
             if len(flat) == 1:
@@ -263,6 +271,25 @@ class Functional(Model):
                 {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers
             ],
         }
+
+
+def _mask_routes(nodes: list[Node]) -> dict[Node, list[tuple[str, KerasTensor]]]:
+    """For layers taking one mask argument per input (MultiHeadAttention's ``query_mask``...),
+    which input tensor's mask goes to which argument, as Keras routes them."""
+    routes = {}
+    for node in nodes:
+        names = getattr(node.layer, "_input_mask_kwargs", None)
+        if not names:
+            continue
+        bound = inspect.signature(node.layer.call).bind_partial(*node.args, **node.kwargs)
+        route = [
+            (names[arg], value)
+            for arg, value in bound.arguments.items()
+            if arg in names and isinstance(value, KerasTensor)
+        ]
+        if route:
+            routes[node] = route
+    return routes
 
 
 def _flatten_values(out: Any) -> list:

@@ -1,0 +1,692 @@
+"""MultiHeadAttention: Keras's multi-head attention, on ``F.scaled_dot_product_attention``.
+
+The query/key/value/output projections keep Keras's kernel layouts at the surface
+(``(dim, heads, key_dim)`` and ``(heads, value_dim, *output_shape)``, via
+``backend/layout.py``) and are stored as ``nn.Linear`` weights, so each is one ``F.linear``.
+Attention runs where Keras runs it: ``F.scaled_dot_product_attention`` on Keras's fused path
+(rank-3 inputs, no dropout, no returned scores: masks become the same additive mask Keras
+builds, so a fully masked query row attends uniformly, as in Keras), and also wherever the
+result is identical with no mask (default attention axes of any rank, dropout included);
+otherwise the explicit path of Keras's ``_compute_attention``: einsum scores, a masked
+softmax that zeroes masked positions (a fully masked row gives zeros), dropout on the
+probabilities, einsum with the values.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+from tkeras import initializers
+from tkeras.backend.layout import FlatBias, ProjectionKernel
+from tkeras.layers.attention.base_attention import (
+    SeededDropout,
+    as_float_tensor,
+    as_mask,
+    bind_call,
+    check_seed,
+    shape_of,
+    symbolic_outputs,
+)
+from tkeras.layers.input_spec import InputSpec
+from tkeras.layers.layer import Layer, _is_symbolic, not_implemented, resolve_training
+from tkeras.layers.validation import positive_int
+from tkeras.layers.validation import rate as check_rate
+from tkeras.models.symbolic import is_shape
+
+# SDPA kernels for flash_attention=True / False (None: torch's own choice).
+_FLASH_ONLY = [SDPBackend.FLASH_ATTENTION]
+_NO_FLASH = [SDPBackend.CUDNN_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH]
+
+
+def _large_negative(dtype: torch.dtype) -> float:
+    # Keras's additive mask value on its fused path: 0.7 x the largest bfloat16 (float16's).
+    return -0.7 * (65500.0 if dtype == torch.float16 else 3.38953e38)
+
+
+class _Projection(Layer):
+    """A multi-axis linear projection (Keras's EinsumDense in MultiHeadAttention).
+
+    Maps the last ``len(in_shape)`` axes to ``out_shape``: kernel ``(*in_shape, *out_shape)``,
+    bias ``out_shape`` (Keras layouts), stored as ``nn.Linear``'s weight and a flat bias.
+    """
+
+    def __init__(
+        self,
+        in_shape: tuple,
+        out_shape: tuple,
+        use_bias: bool,
+        kernel_initializer: Any,
+        bias_initializer: Any,
+        activation: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.in_shape, self.out_shape = tuple(in_shape), tuple(out_shape)
+        self.activation = activation
+        self.kernel = self.add_weight(
+            shape=(*self.in_shape, *self.out_shape),
+            initializer=kernel_initializer,
+            name="kernel",
+            layout=ProjectionKernel(self.in_shape, self.out_shape),
+        )
+        self.bias = None
+        if use_bias:
+            self.bias = self.add_weight(
+                shape=self.out_shape,
+                initializer=bias_initializer,
+                name="bias",
+                layout=FlatBias(self.out_shape),
+            )
+        self.built = True
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if len(self.in_shape) > 1:
+            inputs = inputs.flatten(-len(self.in_shape))
+        y = F.linear(inputs, self.kernel, self.bias)
+        if self.activation is not None:
+            y = self.activation(y)
+        return y.unflatten(-1, self.out_shape) if len(self.out_shape) > 1 else y
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (*tuple(input_shape)[: -len(self.in_shape)], *self.out_shape)
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention (Vaswani et al., 2017): ``layer(query, value, key=None, ...)``.
+
+    Projects ``query`` ``(B, T, dim)`` to ``num_heads`` heads of ``key_dim``, ``key``
+    ``(B, S, dim_k)`` likewise, ``value`` ``(B, S, dim_v)`` to heads of ``value_dim``, attends
+    with ``softmax(q k^T / sqrt(key_dim))``, and projects the concatenated heads back to the
+    query's last dimension (or ``output_shape``). ``call(query, value, key=None,
+    query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
+    return_attention_scores=False, training=None, use_causal_mask=False)``: the masks
+    (True: attend) combine as Keras combines them, ``query_mask[..., None] &
+    value_mask[..., None, :] & key_mask[..., None, :] & causal & sliding window &
+    attention_mask``; with ``return_attention_scores`` the call returns ``(output, scores)``,
+    the probabilities of shape ``(B, heads, T, S)`` before dropout. Inputs of rank > 3 attend
+    over ``attention_axes``.
+
+    Differences from Keras: ``query_mask=`` is honoured (Keras 3 reads the query mask only from
+    the query tensor's Keras mask and ignores the argument; tkeras tensors carry no mask).
+    ``flash_attention=True`` restricts torch's SDPA to its flash kernel, which torch also has on
+    CPU (Keras raises there); ``False`` keeps SDPA off the flash kernel (Keras treats ``False``
+    like ``None``). ``dropout`` must be in [0, 1); ``attention_axes`` must name axes between the
+    batch axis and the feature axis. A graph call's scores shape is ``(B, heads, T, S)`` (Keras
+    reports ``(B, heads, T, T)``).
+
+    Args:
+        num_heads: positive int, the number of attention heads.
+        key_dim: positive int, the size of each head for query and key.
+        value_dim: positive int, the size of each head for value (default ``key_dim``).
+        dropout: float in [0, 1), dropout on the attention probabilities in training.
+        use_bias: whether the projections have biases.
+        output_shape: int or tuple, the output's trailing shape (default: the query's dim).
+        attention_axes: int or tuple, the axes attended over (default: every axis between
+            batch and features); negative values count from the end of the input.
+        sliding_window: positive int; each query attends only to keys within
+            ``sliding_window - 1`` positions (combines with ``use_causal_mask``).
+        flash_attention: None (torch chooses), True (flash kernel only) or False (no flash).
+        kernel_initializer: initializer for the projection kernels (cloned per projection).
+        bias_initializer: initializer for the projection biases.
+        use_gate: if True, a sigmoid gate projected from the query multiplies the attention
+            output before the output projection (extra ``gate`` kernel and bias).
+        seed: optional int seeding the dropout masks.
+
+    Example:
+        >>> import torch, tkeras
+        >>> layer = tkeras.layers.MultiHeadAttention(num_heads=2, key_dim=8)
+        >>> query, value = torch.randn(4, 6, 16), torch.randn(4, 9, 16)
+        >>> out, scores = layer(query, value, return_attention_scores=True)
+        >>> tuple(out.shape), tuple(scores.shape)
+        ((4, 6, 16), (4, 2, 6, 9))
+    """
+
+    # In a functional model, the masks of the tensors given as query/value/key fill these.
+    _input_mask_kwargs = {"query": "query_mask", "value": "value_mask", "key": "key_mask"}
+
+    def __init__(
+        self,
+        num_heads: int,
+        key_dim: int,
+        value_dim: int | None = None,
+        dropout: float = 0.0,
+        use_bias: bool = True,
+        output_shape: Any = None,
+        attention_axes: Any = None,
+        sliding_window: int | None = None,
+        flash_attention: bool | None = None,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        use_gate: bool = False,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        not_implemented(
+            type(self).__name__,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
+        who = f"MultiHeadAttention {self.name!r}"
+        self._num_heads = positive_int(self, "num_heads", num_heads)
+        self._key_dim = positive_int(self, "key_dim", key_dim)
+        self._value_dim = (
+            positive_int(self, "value_dim", value_dim) if value_dim is not None else self._key_dim
+        )
+        self._dropout = check_rate(self, dropout, "dropout")
+        self._use_bias = bool(use_bias)
+        self._use_gate = bool(use_gate)
+        self._out_dims = self._check_output_shape(output_shape)
+        if isinstance(attention_axes, int) and not isinstance(attention_axes, bool):
+            attention_axes = (attention_axes,)
+        elif attention_axes is not None:
+            if not isinstance(attention_axes, (list, tuple)) or not all(
+                isinstance(a, int) and not isinstance(a, bool) for a in attention_axes
+            ):
+                raise ValueError(
+                    f"{who}: `attention_axes` must be an int, list, or tuple of "
+                    f"ints. Received: attention_axes={attention_axes!r}"
+                )
+            attention_axes = tuple(attention_axes)
+        self._attention_axes = attention_axes
+        if sliding_window is not None and (
+            isinstance(sliding_window, bool)
+            or not isinstance(sliding_window, int)
+            or sliding_window <= 0
+        ):
+            raise ValueError(
+                f"{who}: `sliding_window` must be None or a positive integer. "
+                f"Received: sliding_window={sliding_window!r}"
+            )
+        self._sliding_window = sliding_window
+        if flash_attention not in (None, True, False):
+            raise ValueError(
+                f"{who}: `flash_attention` must be None, True or False. "
+                f"Received: flash_attention={flash_attention!r}"
+            )
+        if flash_attention and self._dropout > 0.0:
+            raise ValueError(
+                f"{who}: dropout is not supported when flash attention is enabled. "
+                f"Set dropout to 0.0 to use flash attention (received "
+                f"dropout={dropout!r}, flash_attention=True)."
+            )
+        self._flash_attention = flash_attention
+        self._sdpa_backends = {None: None, True: _FLASH_ONLY, False: _NO_FLASH}[flash_attention]
+        self._kernel_initializer = initializers.get(kernel_initializer)
+        self._bias_initializer = initializers.get(bias_initializer)
+        self.seed = check_seed(self, seed)
+        self._dropper = SeededDropout(self._dropout, seed) if self._dropout > 0 else None
+        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
+        self.supports_masking = True
+
+    def _check_output_shape(self, output_shape: Any) -> tuple[int, ...] | None:
+        if not output_shape:
+            return None
+        dims = (output_shape,) if isinstance(output_shape, int) else output_shape
+        try:
+            dims = tuple(dims)
+        except TypeError:
+            dims = None
+        if dims is None or not all(
+            isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims
+        ):
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: invalid `output_shape`: "
+                f"{output_shape!r}. Expected a positive int or a tuple or list of "
+                "positive ints."
+            )
+        return dims
+
+    # ------------------------------------------------------------------ Keras's properties
+
+    @property
+    def num_heads(self) -> int:
+        return self._num_heads
+
+    @property
+    def key_dim(self) -> int:
+        return self._key_dim
+
+    @property
+    def value_dim(self) -> int:
+        return self._value_dim
+
+    @property
+    def dropout(self) -> float:
+        return self._dropout
+
+    @property
+    def use_bias(self) -> bool:
+        return self._use_bias
+
+    @property
+    def attention_axes(self) -> tuple[int, ...] | None:
+        return self._attention_axes
+
+    @property
+    def query_dense(self) -> _Projection:
+        return self._query_dense
+
+    @property
+    def key_dense(self) -> _Projection:
+        return self._key_dense
+
+    @property
+    def value_dense(self) -> _Projection:
+        return self._value_dense
+
+    @property
+    def output_dense(self) -> _Projection:
+        return self._output_dense
+
+    # ------------------------------------------------------------------ build
+
+    def build(self, query_shape: tuple, value_shape: tuple, key_shape: tuple | None = None) -> None:
+        """Create the projections for inputs of these shapes (``key_shape`` defaults to value's)."""
+        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        who = f"MultiHeadAttention {self.name!r}"
+        if value_shape[1:-1] != key_shape[1:-1]:
+            raise ValueError(
+                f"{who}: all dimensions of `value` and `key`, except the last one, "
+                f"must be equal. Received: value_shape={value_shape} and "
+                f"key_shape={key_shape}"
+            )
+        rank = len(query_shape)
+        if rank < 3 or len(value_shape) != rank:
+            raise ValueError(
+                f"{who}: `query` and `value` must have the same rank, at least 3 "
+                f"(batch, ..., features). Received: query_shape={query_shape}, "
+                f"value_shape={value_shape}"
+            )
+        dims = {"query": query_shape[-1], "value": value_shape[-1], "key": key_shape[-1]}
+        unknown = [name for name, d in dims.items() if d is None]
+        if unknown:
+            raise ValueError(
+                f"{who}: the last axis of {unknown[0]} must be known to build the "
+                f"layer. Received: query_shape={query_shape}, value_shape="
+                f"{value_shape}, key_shape={key_shape}"
+            )
+        if self._attention_axes is None:
+            axes = tuple(range(1, rank - 1))
+        else:
+            axes = tuple(a if a >= 0 else rank + a for a in self._attention_axes)
+            if len(set(axes)) != len(axes) or not all(1 <= a <= rank - 2 for a in axes):
+                raise ValueError(
+                    f"{who}: `attention_axes` must name distinct axes between the "
+                    f"batch axis and the feature axis of a rank-{rank} input "
+                    f"(1 to {rank - 2}, or {-(rank - 1)} to -2). Received: "
+                    f"attention_axes={self._attention_axes!r}"
+                )
+        self._attention_axes = axes
+        heads, kd, vd = self._num_heads, self._key_dim, self._value_dim
+        q_dim, v_dim, k_dim = (int(dims[n]) for n in ("query", "value", "key"))
+        self._query_dense = self._projection((q_dim,), (heads, kd), "query")
+        self._key_dense = self._projection((k_dim,), (heads, kd), "key")
+        if self._use_gate:
+            self._gate_dense = self._projection((q_dim,), (heads, vd), "gate")
+        self._value_dense = self._projection((v_dim,), (heads, vd), "value")
+        self._output_dense = self._projection(
+            (heads, vd), self._out_dims or (q_dim,), "attention_output"
+        )
+        self._dims = (q_dim, v_dim, k_dim)
+        self._rank = rank
+        # Keras's fused path: rank-3 inputs (one attention axis). Default axes of any rank are
+        # contiguous, so SDPA over the flattened axes gives the same numbers when unmasked.
+        self._keras_fused = rank == 3
+        self._flat_axes = axes == tuple(range(1, rank - 1))
+        self._dot_equation, self._combine_equation = _attention_equations(rank + 1, axes)
+        self.input_spec = InputSpec(ndim=rank, axes={-1: q_dim})
+        self.built = True
+        self._build_shape = [query_shape, value_shape, key_shape]
+        self._output_shape = self.compute_output_shape(query_shape, value_shape, key_shape)
+
+    def _projection(self, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
+        # A clone per projection, as Keras does: one instance returns the same values each call.
+        kernel_init, bias_init = self._kernel_initializer, self._bias_initializer
+        return _Projection(
+            in_shape,
+            out_shape,
+            self._use_bias,
+            kernel_init.clone() if hasattr(kernel_init, "clone") else kernel_init,
+            bias_init.clone() if hasattr(bias_init, "clone") else bias_init,
+            activation=torch.sigmoid if name == "gate" else None,
+            name=name,
+        )
+
+    def build_from_shape(self, input_shape: Any) -> None:
+        """Build from ``[query_shape, value_shape(, key_shape)]`` (one shape: self-attention)."""
+        if self.built:
+            return
+        if is_shape(input_shape) and input_shape:
+            shapes = [tuple(input_shape)]
+        else:
+            shapes = list(input_shape) if isinstance(input_shape, (list, tuple)) else []
+        if not 1 <= len(shapes) <= 3 or not all(is_shape(x) for x in shapes):
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: expected the shapes [query, "
+                f"value] or [query, value, key]. Received: {input_shape!r}"
+            )
+        query_shape = shapes[0]
+        value_shape = shapes[1] if len(shapes) > 1 else query_shape
+        with torch.inference_mode(False):
+            self.build(query_shape, value_shape, shapes[2] if len(shapes) > 2 else None)
+
+    def compute_output_shape(
+        self, query_shape: tuple, value_shape: tuple, key_shape: tuple | None = None
+    ) -> tuple:
+        """The query's shape with its last axis replaced by ``output_shape`` (or kept)."""
+        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        if value_shape[1:-1] != key_shape[1:-1]:
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: all dimensions of `value` and "
+                "`key`, except the last one, must be equal. Received: "
+                f"value_shape={value_shape} and key_shape={key_shape}"
+            )
+        if self._out_dims:
+            return (*query_shape[:-1], *self._out_dims)
+        return query_shape
+
+    def _scores_shape(self, query_shape: tuple, value_shape: tuple) -> tuple:
+        # (batch axes and heads, query attention axes, key attention axes).
+        axes = self._attention_axes
+        q = (*query_shape[:-1], self._num_heads)
+        batch = [q[i] for i in range(len(q)) if i not in axes]
+        return (*batch, *(q[a] for a in axes), *(value_shape[a] for a in axes))
+
+    # ------------------------------------------------------------------ call
+
+    def call(
+        self,
+        query: torch.Tensor,
+        value: torch.Tensor,
+        key: torch.Tensor | None = None,
+        query_mask: Any = None,
+        value_mask: Any = None,
+        key_mask: Any = None,
+        attention_mask: Any = None,
+        return_attention_scores: bool = False,
+        training: bool | None = None,
+        use_causal_mask: bool = False,
+    ) -> Any:
+        if key is None:
+            key = value
+        elif key.shape[1:-1] != value.shape[1:-1]:
+            self._check_call_shapes([tuple(query.shape), tuple(value.shape), tuple(key.shape)])
+        if return_attention_scores and self._flash_attention:
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: returning attention scores is "
+                "not supported when flash attention is enabled. Create the layer "
+                "with flash_attention=None to get the scores."
+            )
+        # Causal masking alone goes to SDPA's is_causal kernel, as in Keras.
+        causal_only = (
+            use_causal_mask
+            and query_mask is None
+            and value_mask is None
+            and key_mask is None
+            and attention_mask is None
+            and self._sliding_window is None
+            and self._keras_fused
+        )
+        mask = None
+        if not causal_only:
+            mask = self._attention_mask(
+                query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
+            )
+        drop = self._dropper is not None and resolve_training(self, training)
+        qd, kd, vd = self._query_dense, self._key_dense, self._value_dense
+        q = F.linear(query, qd.kernel, qd.bias)  # (B, *T, heads * key_dim)
+        k = F.linear(key, kd.kernel, kd.bias)
+        v = F.linear(value, vd.kernel, vd.bias)
+        scores = None
+        if (
+            not return_attention_scores
+            and self._flat_axes
+            and (
+                (mask is None and (not drop or self.seed is None))
+                or (self._keras_fused and self._dropper is None)
+            )
+        ):
+            out = self._fused_attention(q, k, v, mask, causal_only, drop)
+        else:
+            if causal_only:
+                mask = self._attention_mask(query, value, None, None, None, None, True)
+            out, scores = self._explicit_attention(q, k, v, mask, drop)
+        if self._use_gate:
+            gd = self._gate_dense
+            out = out * torch.sigmoid(F.linear(query, gd.kernel, gd.bias))
+        od = self._output_dense
+        out = F.linear(out, od.kernel, od.bias)
+        if self._out_dims is not None and len(self._out_dims) > 1:
+            out = out.unflatten(-1, self._out_dims)
+        if return_attention_scores:
+            return out, scores
+        return out
+
+    def _attention_mask(
+        self,
+        query: torch.Tensor,
+        value: torch.Tensor,
+        query_mask: Any,
+        value_mask: Any,
+        key_mask: Any,
+        attention_mask: Any,
+        use_causal_mask: bool,
+    ) -> torch.Tensor | None:
+        """Keras's combined boolean mask (True: attend), broadcastable to ``(B, T, S)``."""
+        mask = None
+        if query_mask is not None:
+            mask = as_mask(query_mask, query).unsqueeze(-1)  # (B, T, 1)
+        for extra in (value_mask, key_mask):
+            if extra is not None:
+                extra = as_mask(extra, query).unsqueeze(-2)  # (B, 1, S)
+                mask = extra if mask is None else mask & extra
+        if use_causal_mask or self._sliding_window is not None:
+            t, s = query.shape[1], value.shape[1]
+            rows = torch.arange(t, device=query.device).unsqueeze(-1)
+            cols = torch.arange(s, device=query.device)
+            if use_causal_mask:
+                extra = (rows >= cols).unsqueeze(0)  # (1, T, S)
+                mask = extra if mask is None else mask & extra
+            if self._sliding_window is not None:
+                extra = ((rows - cols).abs() < self._sliding_window).unsqueeze(0)
+                mask = extra if mask is None else mask & extra
+        if attention_mask is not None:
+            attention_mask = as_mask(attention_mask, query)
+            mask = attention_mask if mask is None else attention_mask & mask
+        return mask
+
+    def _expand_mask(self, mask: torch.Tensor, scores_shape: tuple) -> torch.Tensor:
+        """Insert the head (and other batch) axes before the attention axes, as Keras does."""
+        n_attn = 2 * len(self._attention_axes)
+        missing = len(scores_shape) - mask.dim()
+        if missing > 0 and mask.dim() >= n_attn:
+            lead = mask.shape[: mask.dim() - n_attn]
+            mask = mask.reshape(*lead, *([1] * missing), *mask.shape[mask.dim() - n_attn :])
+        if mask.dim() != len(scores_shape) or any(
+            m != 1 and m != s for m, s in zip(mask.shape, scores_shape)
+        ):
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: the combined attention mask of shape "
+                f"{tuple(mask.shape)} cannot broadcast to the attention scores of shape "
+                f"{tuple(scores_shape)} (batch and head axes, then "
+                f"{len(self._attention_axes)} query and {len(self._attention_axes)} key "
+                "attention axes). Pass masks whose trailing axes are the query and key attention "
+                "axes."
+            )
+        return mask
+
+    def _fused_attention(
+        self,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        mask: torch.Tensor | None,
+        is_causal: bool,
+        drop: bool,
+    ) -> torch.Tensor:
+        """SDPA over the attention axes flattened to one: (B, *T, N*H) -> (B, *T, N*Hv)."""
+        heads = self._num_heads
+        lead = q.shape[:-1]
+        batch = q.shape[0]
+        q = q.reshape(batch, -1, heads, self._key_dim).transpose(1, 2)
+        k = k.reshape(batch, -1, heads, self._key_dim).transpose(1, 2)
+        v = v.reshape(batch, -1, heads, self._value_dim).transpose(1, 2)
+        bias = None
+        if mask is not None:
+            # Keras's fused path adds 0 or a large negative number rather than passing booleans.
+            mask = self._expand_mask(mask, (q.shape[0], heads, q.shape[2], k.shape[2]))
+            bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device)
+            bias.masked_fill_(~mask, _large_negative(q.dtype))
+        dropout_p = self._dropout if drop else 0.0
+        if self._sdpa_backends is not None and self._keras_fused:
+            with sdpa_kernel(self._sdpa_backends):
+                out = F.scaled_dot_product_attention(
+                    q,
+                    k,
+                    v,
+                    attn_mask=bias,
+                    dropout_p=dropout_p,
+                    is_causal=is_causal,
+                    scale=self._inverse_sqrt_key_dim,
+                )
+        else:
+            out = F.scaled_dot_product_attention(
+                q,
+                k,
+                v,
+                attn_mask=bias,
+                dropout_p=dropout_p,
+                is_causal=is_causal,
+                scale=self._inverse_sqrt_key_dim,
+            )
+        return out.transpose(1, 2).reshape(*lead, heads * self._value_dim)
+
+    def _explicit_attention(
+        self,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        mask: torch.Tensor | None,
+        drop: bool,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Keras's einsum path; returns the output and the probabilities before dropout."""
+        heads = self._num_heads
+        q = q.unflatten(-1, (heads, self._key_dim)) * self._inverse_sqrt_key_dim
+        k = k.unflatten(-1, (heads, self._key_dim))
+        v = v.unflatten(-1, (heads, self._value_dim))
+        scores = torch.einsum(self._dot_equation, q, k)
+        n = len(self._attention_axes)
+        if mask is not None:
+            mask = self._expand_mask(mask, scores.shape)
+            big = -3e4 if scores.dtype == torch.float16 else -1e9
+            scores = torch.where(mask, scores, big)
+        if n == 1:
+            probs = torch.softmax(scores, dim=-1)
+        else:
+            probs = torch.softmax(scores.flatten(-n), dim=-1).unflatten(-1, scores.shape[-n:])
+        if mask is not None:
+            # Masked positions are 0, so a fully masked row gives zeros, not a uniform average.
+            probs = torch.where(mask, probs, 0.0)
+        dropped = self._dropper(probs) if drop else probs
+        out = torch.einsum(self._combine_equation, dropped, v)
+        return out.flatten(-2), probs
+
+    def compute_mask(self, query: Any, mask: Any = None) -> Any:
+        """The output's mask: the query's mask (the first of a list of input masks)."""
+        if isinstance(mask, (list, tuple)):
+            return mask[0] if mask else None
+        return mask
+
+    # ------------------------------------------------------------------ first and graph calls
+
+    def _first_or_symbolic_call(self, args: tuple, kwargs: dict) -> Any:
+        call = bind_call(self, args, kwargs)
+        query, value, key = call["query"], call["value"], call["key"]
+        shapes = [shape_of(query), shape_of(value)]
+        if key is not None:
+            shapes.append(shape_of(key))
+        if not self.built:
+            self.build_from_shape(shapes)
+        else:
+            self._check_call_shapes(shapes)
+        if not any(_is_symbolic(x) for x in call.values()):
+            device = next(
+                (x.device for x in (query, value, key) if isinstance(x, torch.Tensor)), None
+            )
+            if device is not None and device.type != "cpu":
+                self.to(device)
+            return self(*args, **kwargs)
+        out = [self.compute_output_shape(*shapes)]
+        if call["return_attention_scores"]:
+            out.append(self._scores_shape(shapes[0], shapes[1]))
+        return symbolic_outputs(self, args, kwargs, out)
+
+    def _check_call_shapes(self, shapes: list[tuple]) -> None:
+        """Raise a Keras-style error for inputs the built layer cannot take."""
+        names = ("query", "value", "key")
+        built = dict(zip(names, self._build_shape))
+        dims = dict(zip(names, self._dims))
+        if len(shapes) < 3:
+            shapes = [*shapes, shapes[1]]  # the value is the key
+        for name, shape in zip(names, shapes):
+            if len(shape) != self._rank or (
+                shape[-1] is not None and dims[name] is not None and shape[-1] != dims[name]
+            ):
+                raise ValueError(
+                    f"MultiHeadAttention {self.name!r}: the layer was built for {name} shape "
+                    f"{built[name]} (rank {self._rank}, last axis {dims[name]}), but received "
+                    f"{name}.shape={shape}."
+                )
+        if shapes[1][1:-1] != shapes[2][1:-1]:
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: all dimensions of `value` and "
+                "`key`, except the last one, must be equal. Received: "
+                f"value.shape={shapes[1]} and key.shape={shapes[2]}"
+            )
+
+    def _recover(self, error: Exception, args: tuple, kwargs: dict) -> Any:
+        """Turn a torch error into a Keras-style one, or convert and autocast inputs and retry."""
+        call = bind_call(self, args, kwargs)
+        tensors = [call[n] for n in ("query", "value", "key")]
+        shapes = [shape_of(x) for x in tensors if x is not None]
+        self._check_call_shapes(shapes)
+        like = next((x for x in tensors if isinstance(x, torch.Tensor)), None)
+        want = self.compute_dtype_torch if self.autocast else None
+        fixed = [as_float_tensor(x, like, want) for x in tensors]
+        if all(a is b for a, b in zip(fixed, tensors)):
+            raise error
+        call.update(zip(("query", "value", "key"), fixed))
+        return self._call_impl(**call)
+
+
+def _attention_equations(rank: int, axes: tuple[int, ...]) -> tuple[str, str]:
+    """Einsum equations for projected tensors of ``rank`` (batch, ..., heads, channels).
+
+    Scores are (every non-attention axis but channels, the query's attention axes, the key's
+    attention axes), Keras's order; the key/value attention axes get fresh letters.
+    """
+    letters = string.ascii_lowercase
+    q = letters[:rank]
+    k = list(q)
+    for n, axis in enumerate(axes):
+        k[axis] = letters[rank + n]
+    k = "".join(k)
+    batch = [i for i in range(rank - 1) if i not in axes]
+    s = "".join([q[i] for i in batch] + [q[a] for a in axes] + [k[a] for a in axes])
+    return f"{q},{k}->{s}", f"{s},{k}->{q}"
