@@ -1,3 +1,27 @@
-"""callbacks."""
+"""Callbacks: hooks into fit/evaluate/predict (History, EarlyStopping, ModelCheckpoint, ...)."""
 
-__all__: list[str] = []
+from tkeras.callbacks.callback import Callback
+from tkeras.callbacks.callback_list import CallbackList
+from tkeras.callbacks.csv_logger import CSVLogger
+from tkeras.callbacks.early_stopping import EarlyStopping
+from tkeras.callbacks.history import History
+from tkeras.callbacks.lambda_callback import LambdaCallback
+from tkeras.callbacks.learning_rate_scheduler import LearningRateScheduler
+from tkeras.callbacks.model_checkpoint import ModelCheckpoint
+from tkeras.callbacks.progbar_logger import ProgbarLogger
+from tkeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from tkeras.callbacks.terminate_on_nan import TerminateOnNaN
+
+__all__ = [
+    "CSVLogger",
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "ProgbarLogger",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
+]

@@ -84,3 +84,98 @@ class Model(Trainer, Layer):
             show_trainable=show_trainable,
             layer_range=layer_range,
         )
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self, filepath: Any, overwrite: bool = True, zipped: Any = None, **kwargs: Any) -> None:
+        """Save the model to a ``.keras`` file (Keras 3's zip) or a legacy ``.h5`` file.
+
+        The file holds the architecture, the weights and, when the model is compiled, the
+        compile config and the optimizer's state; Keras loads it, and ``tkeras.models.load_model``
+        loads Keras's. The write is atomic.
+
+        Args:
+            filepath: a path ending in ``.keras`` (or ``.h5``/``.hdf5``, legacy).
+            overwrite: False asks before replacing an existing file, as Keras does.
+            zipped: False writes the ``.keras`` contents into a folder.
+            **kwargs: ``include_optimizer`` for legacy ``.h5`` files.
+
+        Example:
+            >>> import os, tempfile, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+            >>> model.save(os.path.join(tempfile.mkdtemp(), "m.keras"))
+        """
+        from tkeras.saving import save_model
+
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(
+        self, filepath: Any, overwrite: bool = True, max_shard_size: Any = None
+    ) -> None:
+        """Save the weights (and optimizer state) to a ``.weights.h5`` file in Keras 3's layout.
+
+        Args:
+            filepath: a path ending in ``.weights.h5``.
+            overwrite: False asks before replacing an existing file, as Keras does.
+            max_shard_size: not supported yet; must be None.
+
+        Example:
+            >>> import os, tempfile, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+            >>> model.save_weights(os.path.join(tempfile.mkdtemp(), "w.weights.h5"))
+        """
+        from tkeras.saving import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
+        """Load weights from a ``.weights.h5``, ``.keras`` or legacy ``.h5`` file (Keras's or
+        tkeras's); all-or-nothing.
+
+        Args:
+            filepath: the weights file.
+            skip_mismatch: skip, with a warning, the layers whose weights do not match.
+            **kwargs: ``by_name=True`` for legacy ``.h5`` files.
+
+        Example:
+            >>> import os, tempfile, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+            >>> path = os.path.join(tempfile.mkdtemp(), "w.weights.h5")
+            >>> model.save_weights(path)
+            >>> model.load_weights(path)
+        """
+        from tkeras.saving import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's config as Keras 3's JSON (``tkeras.models.model_from_json`` reads it).
+
+        Args:
+            **kwargs: passed to ``json.dumps``.
+
+        Example:
+            >>> import tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+            >>> '"class_name": "Sequential"' in model.to_json()
+            True
+        """
+        import json
+
+        from tkeras.saving import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    def get_compile_config(self) -> dict[str, Any]:
+        """The compile arguments as Keras's serialized compile config ({} if not compiled)."""
+        from tkeras.saving.model_config import get_compile_config
+
+        return get_compile_config(self) or {}
+
+    def compile_from_config(self, config: dict[str, Any]) -> None:
+        """Compile the model from a ``get_compile_config()`` dict (Keras's or tkeras's)."""
+        from tkeras.saving.model_config import compile_from_config
+        from tkeras.saving.object_registry import all_custom_objects
+
+        compile_from_config(self, config, all_custom_objects())
+

@@ -1,0 +1,361 @@
+"""The fit / evaluate / predict loops: Keras's callback order around a lean torch loop."""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+import torch
+
+from tkeras.callbacks.callback_list import CallbackList
+from tkeras.trainers.data_adapters import (
+    DataAdapter,
+    class_weight_to_sample_weight,
+    flatten,
+    get_data_adapter,
+    is_array_structure,
+    move,
+    tree_map,
+    unpack,
+)
+from tkeras.trainers.epoch_iterator import EpochIterator
+from tkeras.trainers.logs import LazyLogs, pythonify_logs
+from tkeras.trainers.optim import is_torch_optimizer
+from tkeras.trainers.step import ModeGuard, StepRunner, build_model, resolve_device
+
+_VERBOSE = ("auto", 0, 1, 2)
+
+
+def _check_verbose(verbose: Any) -> None:
+    if verbose not in _VERBOSE:
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
+
+
+def _check_world_size() -> None:
+    world = os.environ.get("WORLD_SIZE", "1")
+    if world.isdigit() and int(world) > 1:
+        raise NotImplementedError(
+            f"fit() under a multi-process launch (WORLD_SIZE={world}) is not supported yet: "
+            "data-parallel training (DistributedDataParallel) lands with its own issue. Run "
+            "a single process."
+        )
+
+
+def prepare(model: Any, adapter: DataAdapter, training: bool) -> torch.device:
+    """Build the model from a first batch if needed, move it and the data to the device, and
+    build the optimizer on the model's trainable weights."""
+    if not (model.built and all(getattr(m, "built", True) for m in model.modules())):
+        build_model(model, adapter.peek()[0])
+    device = resolve_device(model)
+    model.to(device)
+    adapter.to(device)
+    if training:
+        optimizer = model.optimizer
+        if optimizer is None:
+            raise ValueError("fit() needs an optimizer: pass `optimizer=` to `compile()`.")
+        if not is_torch_optimizer(optimizer):
+            optimizer.build(model.trainable_weights)
+    return device
+
+
+def _batch_logs(model: Any, runner: StepRunner) -> LazyLogs:
+    logs = runner.logs
+    return LazyLogs(model.get_metrics_result if logs is None else (lambda: logs))
+
+
+def _split(struct: Any, start: int, stop: int | None) -> Any:
+    return tree_map(lambda t: t[start:stop], struct)
+
+
+def train_validation_split(arrays: tuple, validation_split: float) -> tuple[tuple, tuple]:
+    """The last ``validation_split`` of the samples for validation, as Keras splits them."""
+    if not is_array_structure(*arrays):
+        raise ValueError(
+            "Argument `validation_split` is only supported for tensors or NumPy arrays. Found "
+            f"incompatible input: {type(arrays[0]).__name__}"
+        )
+    n = int(flatten(arrays)[0].shape[0])
+    split_at = int(math.floor(n * (1.0 - validation_split)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(
+            f"Training data contains {n} samples, which is not sufficient to split it into a "
+            f"validation and training set as specified by `validation_split="
+            f"{validation_split}`. Either provide more data, or a different value for the "
+            "`validation_split` argument."
+        )
+    return (
+        tuple(_split(a, 0, split_at) for a in arrays),
+        tuple(_split(a, split_at, None) for a in arrays),
+    )
+
+
+def _check_fit_args(
+    epochs: Any, validation_split: Any, validation_freq: Any, initial_epoch: Any
+) -> None:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"`epochs` must be a non-negative integer. Received: epochs={epochs!r}")
+    if not isinstance(initial_epoch, (int, np.integer)) or initial_epoch < 0:
+        raise ValueError(
+            f"`initial_epoch` must be a non-negative integer. Received: "
+            f"initial_epoch={initial_epoch!r}"
+        )
+    if not isinstance(validation_split, (int, float)) or not 0 <= validation_split < 1:
+        raise ValueError(
+            f"`validation_split` must be a float in [0, 1). Received: "
+            f"validation_split={validation_split!r}"
+        )
+    if not isinstance(validation_freq, (int, list)) or isinstance(validation_freq, bool):
+        raise ValueError(
+            "Expected `validation_freq` to be a list or int. Received: validation_freq="
+            f"{validation_freq} of the type {type(validation_freq)}."
+        )
+
+
+def _should_eval(epoch: int, validation_freq: int | list) -> bool:
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
+
+
+def fit(
+    model: Any,
+    x: Any,
+    y: Any,
+    batch_size: Any,
+    epochs: int,
+    verbose: Any,
+    callbacks: Any,
+    validation_split: float,
+    validation_data: Any,
+    shuffle: Any,
+    class_weight: Any,
+    sample_weight: Any,
+    initial_epoch: int,
+    steps_per_epoch: Any,
+    validation_steps: Any,
+    validation_batch_size: Any,
+    validation_freq: Any,
+) -> Any:
+    """``Model.fit``: see its docstring."""
+    _check_world_size()
+    model._assert_compile_called("fit")
+    _check_verbose(verbose)
+    _check_fit_args(epochs, validation_split, validation_freq, initial_epoch)
+    if validation_split and validation_data is None:
+        (x, y, sample_weight), validation_data = train_validation_split(
+            (x, y, sample_weight), validation_split
+        )
+    adapter = get_data_adapter(
+        x,
+        y,
+        sample_weight,
+        batch_size=batch_size,
+        steps=steps_per_epoch,
+        shuffle=shuffle,
+        class_weight=class_weight,
+    )
+    iterator = EpochIterator(adapter, steps_per_epoch)
+    device = prepare(model, adapter, training=True)
+    val_iterator = None
+    if validation_data is not None:
+        vx, vy, vsw = unpack(validation_data)
+        val_adapter = get_data_adapter(
+            vx,
+            vy,
+            vsw,
+            batch_size=validation_batch_size or batch_size,
+            steps=validation_steps,
+            shuffle=False,
+        )
+        val_adapter.to(device)
+        val_iterator = EpochIterator(val_adapter, validation_steps)
+    if not isinstance(callbacks, CallbackList):
+        callbacks = CallbackList(
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            verbose=verbose,
+            epochs=epochs,
+            steps=iterator.num_batches,
+            model=model,
+        )
+    object.__setattr__(model, "stop_training", False)
+    runner = StepRunner(model, "train")
+    training_logs: dict = {}
+    with ModeGuard(model):
+        callbacks.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            model.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            model.train()
+            begin = callbacks.hooks("on_train_batch_begin")
+            end = callbacks.hooks("on_train_batch_end")
+            step = -1
+            for step, (bx, by, bsw) in iterator:
+                if begin:
+                    callbacks.on_train_batch_begin(step)
+                runner.step(bx, by, bsw)
+                if end:
+                    callbacks.on_train_batch_end(step, _batch_logs(model, runner))
+                if model.stop_training:
+                    break
+            # An epoch without batches (the data ran out) logs nothing, as in Keras.
+            epoch_logs = {} if step < 0 else dict(model._get_metrics_result_or_logs(runner.logs))
+            model.eval()
+            if val_iterator is not None and _should_eval(epoch, validation_freq):
+                val_logs = run_evaluation(model, val_iterator, callbacks)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if model.stop_training:
+                break
+        optimizer = model.optimizer
+        if not is_torch_optimizer(optimizer) and epochs > 0:
+            with torch.no_grad():
+                optimizer.finalize_variable_values(model.trainable_weights)
+        callbacks.on_train_end(training_logs)
+    return model.history
+
+
+def run_evaluation(model: Any, iterator: EpochIterator, callbacks: CallbackList) -> dict:
+    """One evaluation pass with callbacks; returns the logs as Python floats."""
+    runner = StepRunner(model, "test")
+    object.__setattr__(model, "stop_evaluating", False)
+    callbacks.on_test_begin()
+    model.reset_metrics()
+    begin = callbacks.hooks("on_test_batch_begin")
+    end = callbacks.hooks("on_test_batch_end")
+    with torch.no_grad():
+        for step, (bx, by, bsw) in iterator:
+            if begin:
+                callbacks.on_test_batch_begin(step)
+            runner.step(bx, by, bsw)
+            if end:
+                callbacks.on_test_batch_end(step, _batch_logs(model, runner))
+            if model.stop_evaluating:
+                break
+    logs = pythonify_logs(model._get_metrics_result_or_logs(runner.logs))
+    callbacks.on_test_end(logs)
+    return logs
+
+
+def evaluate(
+    model: Any,
+    x: Any,
+    y: Any,
+    batch_size: Any,
+    verbose: Any,
+    sample_weight: Any,
+    steps: Any,
+    callbacks: Any,
+) -> dict:
+    """``Model.evaluate`` as a dict of floats."""
+    model._assert_compile_called("evaluate")
+    _check_verbose(verbose)
+    adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps)
+    iterator = EpochIterator(adapter, steps)
+    prepare(model, adapter, training=False)
+    if not isinstance(callbacks, CallbackList):
+        callbacks = CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            verbose=verbose,
+            epochs=1,
+            steps=iterator.num_batches,
+            model=model,
+        )
+    with ModeGuard(model):
+        model.eval()
+        return run_evaluation(model, iterator, callbacks)
+
+
+def _concat(batches: list) -> Any:
+    first = batches[0]
+    if isinstance(first, torch.Tensor):
+        return torch.cat([b.detach() for b in batches]).cpu().numpy()
+    if isinstance(first, (list, tuple)):
+        return type(first)(_concat([b[i] for b in batches]) for i in range(len(first)))
+    if isinstance(first, dict):
+        return {k: _concat([b[k] for b in batches]) for k in first}
+    return np.concatenate([np.asarray(b) for b in batches])
+
+
+def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any) -> Any:
+    """``Model.predict``: every batch's outputs, concatenated, as numpy."""
+    _check_verbose(verbose)
+    adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
+    iterator = EpochIterator(adapter, steps)
+    prepare(model, adapter, training=False)
+    if not isinstance(callbacks, CallbackList):
+        callbacks = CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            verbose=verbose,
+            epochs=1,
+            steps=iterator.num_batches,
+            model=model,
+        )
+    runner = StepRunner(model, "predict")
+    object.__setattr__(model, "stop_predicting", False)
+    outputs: list = []
+    with ModeGuard(model), torch.no_grad():
+        model.eval()
+        callbacks.on_predict_begin()
+        begin = callbacks.hooks("on_predict_batch_begin")
+        end = callbacks.hooks("on_predict_batch_end")
+        for step, (bx, by, bsw) in iterator:
+            if begin:
+                callbacks.on_predict_batch_begin(step)
+            out = runner.step(bx, by, bsw)
+            outputs.append(out)
+            if end:
+                callbacks.on_predict_batch_end(step, {"outputs": out})
+            if model.stop_predicting:
+                break
+        callbacks.on_predict_end()
+    if not outputs:
+        raise ValueError(
+            "Unexpected result of `predict_function` (Empty batch_outputs). "
+            "Please use `Model.compile(..., run_eagerly=True)`, or "
+            "`tf.config.run_functions_eagerly(True)` for more information of "
+            "where went wrong, or file a issue/bug to `tkeras`."
+        )
+    return _concat(outputs)
+
+
+def on_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_weight: Any) -> dict:
+    """``train_on_batch`` / ``test_on_batch`` as a dict of floats."""
+    if class_weight is not None:
+        if sample_weight is not None:
+            raise ValueError(
+                "Arguments `sample_weight` and `class_weight` cannot be specified at the same "
+                f"time. Received: sample_weight={sample_weight}, class_weight={class_weight}"
+            )
+        sample_weight = class_weight_to_sample_weight(y, class_weight)
+    adapter = get_data_adapter(x, y, sample_weight)
+    device = prepare(model, adapter, training=kind == "train")
+    x, y, sample_weight = (move(s, device) for s in (x, y, sample_weight))
+    runner = StepRunner(model, kind)
+    model.reset_metrics()
+    with ModeGuard(model):
+        if kind == "train":
+            model.train()
+            runner.step(x, y, sample_weight)
+        else:
+            model.eval()
+            with torch.no_grad():
+                runner.step(x, y, sample_weight)
+    return pythonify_logs(model._get_metrics_result_or_logs(runner.logs))
+
+
+def predict_on_batch(model: Any, x: Any) -> Any:
+    """``predict_on_batch``: the outputs of one batch as numpy."""
+    adapter = get_data_adapter(x)
+    device = prepare(model, adapter, training=False)
+    runner = StepRunner(model, "predict")
+    with ModeGuard(model), torch.no_grad():
+        model.eval()
+        out = runner.step(move(x, device), None, None)
+    return _concat([out])

@@ -1,0 +1,489 @@
+"""``Trainer``: Keras's training API (compile, fit, evaluate, predict) as a mixin of ``Model``."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import torch
+
+from tkeras.trainers import loops
+from tkeras.trainers.compile_utils import CompileLoss, CompileMetrics, LossTracker
+from tkeras.trainers.data_adapters import flatten, unpack
+from tkeras.trainers.optim import resolve_optimizer
+from tkeras.trainers.step import _backward_and_update, _batch_size, add_model_losses
+
+
+class Trainer:
+    """Keras's training API on a torch loop; ``tkeras.Model`` inherits it.
+
+    ``compile()`` resolves the optimizer, loss and metrics; ``fit()``, ``evaluate()`` and
+    ``predict()`` run a plain torch loop on ``tkeras.config.device()``. Override
+    ``train_step(data)``, ``test_step(data)``, ``predict_step(data)``, ``compute_loss`` or
+    ``compute_metrics`` to customize a step, as in Keras.
+    """
+
+    compiled = False
+    optimizer: Any = None
+    loss: Any = None
+    history: Any = None
+    stop_training = False
+    stop_evaluating = False
+    stop_predicting = False
+    steps_per_execution = 1
+    _compile_loss: CompileLoss | None = None
+    _compile_metrics: CompileMetrics | None = None
+    _loss_tracker: LossTracker | None = None
+    _jit_compile = False
+    _run_eagerly = False
+    _auto_scale_loss = True
+
+    def compile(
+        self,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        loss_weights: Any = None,
+        metrics: Any = None,
+        weighted_metrics: Any = None,
+        run_eagerly: bool = False,
+        steps_per_execution: int = 1,
+        jit_compile: Any = "auto",
+        auto_scale_loss: bool = True,
+    ) -> None:
+        """Configure the model for training: optimizer, loss and metrics.
+
+        This is Keras's ``compile``; it shadows ``torch.nn.Module.compile`` (which wraps the
+        module with ``torch.compile``). To torch-compile the forward pass call
+        ``torch.nn.Module.compile(model)``.
+
+        Args:
+            optimizer: a name (``'adam'``), a tkeras optimizer, or a ``torch.optim.Optimizer``
+                built on the model's parameters (so the model must be built first).
+            loss: a name, a ``tkeras.losses.Loss``, a function ``f(y_true, y_pred)`` returning
+                per-sample losses, or a torch loss module (``nn.CrossEntropyLoss()``), which is
+                called torch-style as ``loss(y_pred, y_true)`` and takes no sample weights.
+                For a multi-output model: a list or a dict keyed by output name.
+            loss_weights: a float (or a list / dict per output) scaling each loss.
+            metrics: a list of metrics (names such as ``'accuracy'``, Metric objects, or
+                functions), or a dict / list of lists per output. ``'accuracy'``/``'acc'`` and
+                ``'crossentropy'`` resolve from the target and output shapes; the log key is
+                the name given.
+            weighted_metrics: metrics that are weighted by ``sample_weight``/``class_weight``.
+            run_eagerly: tkeras always runs eagerly; True also turns ``jit_compile=True`` off
+                (with a warning), as in Keras.
+            steps_per_execution: must be 1 (several steps per call is not supported).
+            jit_compile: ``'auto'`` or False: eager steps. True: not supported yet.
+            auto_scale_loss: scale the loss under a ``mixed_float16`` policy; tkeras has no
+                mixed-precision policies yet, so (as in Keras without such a policy) it has
+                no effect.
+
+        Example:
+            >>> import tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(3)])
+            >>> model.compile(optimizer="adam", metrics=["accuracy"],
+            ...     loss=tkeras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+        Differences from Keras: ``jit_compile=True`` and ``steps_per_execution`` other than 1
+        raise NotImplementedError; torch optimizers and torch loss modules are accepted.
+        """
+        if (
+            isinstance(steps_per_execution, bool)
+            or not isinstance(steps_per_execution, int)
+            or steps_per_execution < 1
+        ):
+            raise ValueError(
+                f"`steps_per_execution` must be a positive integer. Received: "
+                f"steps_per_execution={steps_per_execution!r}"
+            )
+        if steps_per_execution != 1:
+            raise NotImplementedError(
+                f"compile(steps_per_execution={steps_per_execution}) is not supported: tkeras "
+                "runs one step per call (as Keras's torch backend does). Use "
+                "steps_per_execution=1."
+            )
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(
+                f"`jit_compile` must be 'auto', True or False. Received: "
+                f"jit_compile={jit_compile!r}"
+            )
+        if jit_compile is True and run_eagerly:
+            warnings.warn(
+                "If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                "Disabling `jit_compile`.",
+                stacklevel=2,
+            )
+            jit_compile = False
+        if jit_compile is True:
+            raise NotImplementedError(
+                "compile(jit_compile=True) (torch.compile of the train step) is not supported "
+                "yet; 'auto' and False run the step eagerly. To compile the forward pass, call "
+                "torch.nn.Module.compile(model)."
+            )
+        resolved = resolve_optimizer(optimizer)
+        output_names = getattr(self, "output_names", None)
+        compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
+        compile_metrics = (
+            CompileMetrics(metrics, weighted_metrics, output_names)
+            if metrics is not None or weighted_metrics is not None
+            else None
+        )
+        # object.__setattr__: a torch optimizer/loss module must not become a submodule
+        # (it would land in state_dict and in .modules()).
+        state = {
+            "optimizer": resolved,
+            "loss": loss,
+            "_compile_loss": compile_loss,
+            "_compile_metrics": compile_metrics,
+            "_loss_tracker": LossTracker("loss"),
+            "_jit_compile": False,
+            "_run_eagerly": bool(run_eagerly),
+            "_auto_scale_loss": bool(auto_scale_loss),
+            "steps_per_execution": steps_per_execution,
+            "stop_training": False,
+            "compiled": True,
+        }
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def run_eagerly(self) -> bool:
+        return self._run_eagerly
+
+    @run_eagerly.setter
+    def run_eagerly(self, value: bool) -> None:
+        object.__setattr__(self, "_run_eagerly", bool(value))
+
+    @property
+    def jit_compile(self) -> bool:
+        return self._jit_compile
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker, the compiled metrics and per-output loss trackers, in Keras's order."""
+        if not self.compiled:
+            return []
+        out = [self._loss_tracker]
+        if self._compile_metrics is not None:
+            out.append(self._compile_metrics)
+        if self._compile_loss is not None:
+            out.extend(self._compile_loss.metrics)
+        return out
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        """Reset the state of every metric (the loss tracker included)."""
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_metrics_result(self) -> dict[str, Any]:
+        """The current value of each metric, by name, as device tensors."""
+        out: dict[str, Any] = {}
+        for m in self.metrics:
+            if isinstance(m, CompileMetrics) and not m.built:
+                continue
+            result = m.result()
+            if isinstance(result, dict):
+                out.update(result)
+            else:
+                out[m.name] = result
+        return out
+
+    def _get_metrics_result_or_logs(self, logs: Any) -> Any:
+        results = self.get_metrics_result()
+        if logs is None or (isinstance(logs, dict) and set(logs) == set(results)):
+            return results
+        return logs
+
+    def _flatten_metrics_in_order(self, logs: dict[str, Any]) -> Any:
+        names = []
+        for m in self.metrics:
+            if isinstance(m, CompileMetrics):
+                names += list(m.result()) if m.built else []
+            else:
+                names.append(m.name)
+        results = [logs[n] for n in names if n in logs]
+        results += [logs[k] for k in sorted(logs) if k not in names]
+        return results[0] if len(results) == 1 else results
+
+    def _assert_compile_called(self, method_name: str) -> None:
+        if not self.compiled:
+            raise ValueError(
+                f"You must call `compile()` before using the model (called `{method_name}()`)."
+            )
+
+    # ------------------------------------------------------------------ Keras-overridable steps
+
+    def compute_loss(
+        self,
+        x: Any = None,
+        y: Any = None,
+        y_pred: Any = None,
+        sample_weight: Any = None,
+        training: bool = True,
+    ) -> torch.Tensor:
+        """The total loss of a batch: the compiled loss(es) plus ``self.losses``.
+
+        Args:
+            x: the inputs (unused by default).
+            y: the targets.
+            y_pred: the model's outputs.
+            sample_weight: the sample weights.
+            training: whether the model is training (unused by default).
+        """
+        loss = None
+        if self._compile_loss is not None:
+            if not self._compile_loss.built:
+                self._compile_loss.build(y, y_pred, self.name)
+            loss = self._compile_loss(y, y_pred, sample_weight)
+        return add_model_losses(self, loss)
+
+    def compute_metrics(
+        self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None
+    ) -> dict[str, Any]:
+        """Update the compiled metrics with a batch and return every metric's result."""
+        metrics = self._compile_metrics
+        if metrics is not None:
+            if not metrics.built:
+                metrics.build(y, y_pred, loss=self._compile_loss)
+                metrics.to(flatten(y_pred)[0].device)
+            metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def train_step(self, data: Any) -> dict[str, Any]:
+        """One training step on ``data`` (``x``, ``(x, y)`` or ``(x, y, sample_weight)``)."""
+        x, y, sample_weight = unpack(data)
+        y_pred = self(x)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        self._loss_tracker.add(loss, _batch_size(x))
+        _backward_and_update(self, loss)
+        return self.compute_metrics(
+            x,
+            y,
+            y_pred.detach() if isinstance(y_pred, torch.Tensor) else y_pred,
+            sample_weight=sample_weight,
+        )
+
+    def test_step(self, data: Any) -> dict[str, Any]:
+        """One evaluation step on ``data``; returns every metric's result."""
+        x, y, sample_weight = unpack(data)
+        y_pred = self(x)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.add(loss, _batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def predict_step(self, data: Any) -> Any:
+        """The model's outputs for the inputs of ``data``."""
+        x, _, _ = unpack(data)
+        return self(x)
+
+    # ------------------------------------------------------------------ public loops
+
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: Any = "auto",
+        callbacks: Any = None,
+        validation_split: float = 0.0,
+        validation_data: Any = None,
+        shuffle: bool | str = True,
+        class_weight: dict | None = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: Any = 1,
+    ) -> Any:
+        """Train the model for ``epochs`` epochs; returns a ``History``.
+
+        Array data (numpy or torch, or lists/dicts of them) moves to the device once and is
+        sliced there with a new permutation each epoch; a torch ``DataLoader`` or ``Dataset``,
+        a generator or a ``tkeras.utils.PyDataset`` yields batches that move as they come.
+        The model trains in ``train()`` mode and gets its previous modes back afterwards.
+
+        Args:
+            x: the inputs, or a DataLoader / Dataset / generator / PyDataset of batches.
+            y: the targets (arrays only).
+            batch_size: samples per batch for arrays and Datasets (default 32).
+            epochs: the index of the last epoch (training runs from ``initial_epoch``).
+            verbose: ``'auto'`` or 1 (progress bar), 2 (one line per epoch), 0 (silent).
+            callbacks: a list of ``tkeras.callbacks.Callback``.
+            validation_split: the fraction in [0, 1) of the array data held out (the last
+                samples, taken before shuffling) for validation.
+            validation_data: ``(x, y)``, ``(x, y, sample_weight)`` or a loader/dataset.
+            shuffle: reshuffle array, Dataset and PyDataset data each epoch; ``'batch'``
+                shuffles within batches. DataLoaders and generators keep their own order.
+            class_weight: ``{class_index: weight}``, turned into per-sample weights.
+            sample_weight: per-sample (or per-timestep) weights for the loss and the
+                weighted metrics (arrays only).
+            initial_epoch: the epoch to start at (to resume a run).
+            steps_per_epoch: batches per epoch; the next epoch continues the same pass.
+            validation_steps: batches per validation run.
+            validation_batch_size: the validation batch size (default: ``batch_size``).
+            validation_freq: validate every this many epochs, or in the listed epochs.
+
+        Example:
+            >>> import numpy as np, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mse")
+            >>> history = model.fit(np.ones((8, 4)), np.ones((8, 1)), epochs=2, verbose=0)
+            >>> len(history.history["loss"])
+            2
+
+        Differences from Keras: the model trains where it already is if that is not the CPU,
+        else on ``tkeras.config.device()``. A torch ``Dataset`` is accepted (batched by a
+        DataLoader), and ``class_weight`` works with every kind of input. ``batch_size``
+        with a DataLoader, generator or PyDataset warns that it is ignored.
+        """
+        return loops.fit(
+            self,
+            x,
+            y,
+            batch_size,
+            epochs,
+            verbose,
+            callbacks,
+            validation_split,
+            validation_data,
+            shuffle,
+            class_weight,
+            sample_weight,
+            initial_epoch,
+            steps_per_epoch,
+            validation_steps,
+            validation_batch_size,
+            validation_freq,
+        )
+
+    def evaluate(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        verbose: Any = "auto",
+        sample_weight: Any = None,
+        steps: int | None = None,
+        callbacks: Any = None,
+        return_dict: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """The loss and metrics on ``x``/``y``: a scalar, a list, or a dict (``return_dict``).
+
+        Args:
+            x: the inputs, or a DataLoader / Dataset / generator / PyDataset.
+            y: the targets (arrays only).
+            batch_size: samples per batch (default 32).
+            verbose: ``'auto'`` or 1 (progress bar), 2 (one line), 0 (silent).
+            sample_weight: per-sample weights.
+            steps: the number of batches to evaluate.
+            callbacks: a list of callbacks.
+            return_dict: return ``{name: value}`` instead of a list in ``metrics_names`` order.
+            **kwargs: none are accepted (Keras reserves it for internal use).
+
+        Example:
+            >>> import numpy as np, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mse")
+            >>> isinstance(model.evaluate(np.ones((8, 4)), np.ones((8, 1)), verbose=0), float)
+            True
+        """
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
+        logs = loops.evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: Any = "auto",
+        steps: int | None = None,
+        callbacks: Any = None,
+    ) -> Any:
+        """The model's outputs for ``x``, batch by batch in inference mode, as numpy arrays.
+
+        Args:
+            x: the inputs, or a DataLoader / Dataset / generator / PyDataset.
+            batch_size: samples per batch (default 32).
+            verbose: ``'auto'`` or 1 (progress bar), 2 (one line), 0 (silent).
+            steps: the number of batches to predict.
+            callbacks: a list of callbacks.
+
+        Example:
+            >>> import numpy as np, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(2)])
+            >>> model.predict(np.ones((5, 4)), verbose=0).shape
+            (5, 2)
+        """
+        return loops.predict(self, x, batch_size, verbose, steps, callbacks)
+
+    def train_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        class_weight: dict | None = None,
+        return_dict: bool = False,
+    ) -> Any:
+        """One gradient update on one batch; returns the batch's loss and metrics.
+
+        Args:
+            x: the inputs.
+            y: the targets.
+            sample_weight: per-sample weights.
+            class_weight: ``{class_index: weight}`` (not with ``sample_weight``).
+            return_dict: return a dict instead of a list.
+
+        Example:
+            >>> import numpy as np, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mse")
+            >>> loss = model.train_on_batch(np.ones((8, 4)), np.ones((8, 1)))
+        """
+        self._assert_compile_called("train_on_batch")
+        logs = loops.on_batch(self, "train", x, y, sample_weight, class_weight)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def test_on_batch(
+        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
+    ) -> Any:
+        """The loss and metrics of one batch, without updating the model.
+
+        Args:
+            x: the inputs.
+            y: the targets.
+            sample_weight: per-sample weights.
+            return_dict: return a dict instead of a list.
+
+        Example:
+            >>> import numpy as np, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mse")
+            >>> sorted(model.test_on_batch(np.ones((8, 4)), np.ones((8, 1)), return_dict=True))
+            ['loss']
+        """
+        self._assert_compile_called("test_on_batch")
+        logs = loops.on_batch(self, "test", x, y, sample_weight, None)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's outputs for one batch, in inference mode, as numpy arrays.
+
+        Args:
+            x: the inputs.
+
+        Example:
+            >>> import numpy as np, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(2)])
+            >>> model.predict_on_batch(np.ones((3, 4))).shape
+            (3, 2)
+        """
+        return loops.predict_on_batch(self, x)
