@@ -19,6 +19,8 @@ from tkeras.layers.normalization import *  # noqa: F403
 from tkeras.layers.normalization import __all__ as _normalization_all
 from tkeras.layers.pooling import *  # noqa: F403
 from tkeras.layers.pooling import __all__ as _pooling_all
+from tkeras.layers.preprocessing import *  # noqa: F403
+from tkeras.layers.preprocessing import __all__ as _preprocessing_all
 from tkeras.layers.regularization import *  # noqa: F403
 from tkeras.layers.regularization import __all__ as _regularization_all
 from tkeras.layers.reshaping import *  # noqa: F403
@@ -35,6 +37,7 @@ __all__ = sorted(
     + _merging_all
     + _normalization_all
     + _pooling_all
+    + _preprocessing_all
     + _regularization_all
     + _reshaping_all
     + _rnn_all
