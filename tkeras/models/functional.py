@@ -255,6 +255,14 @@ class Functional(Model):
             else:
                 for t, v in zip(flat, _flatten_values(out)):
                     values[id(t)] = v
+                if (self._masking or masks) and layer.supports_masking and args:
+                    # Multi-output layers (an RNN with return_state) give one mask per output.
+                    new_masks = layer.compute_mask(args[0], in_mask)
+                    if not isinstance(new_masks, (list, tuple)):
+                        new_masks = [new_masks]
+                    for t, m in zip(flat, new_masks):
+                        if m is not None:
+                            masks[id(t)] = m
         return map_kt(lambda t: get(id(t)), self._outputs_struct)
 
     def compute_output_shape(self, input_shape: Any) -> Any:

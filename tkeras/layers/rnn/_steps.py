@@ -140,7 +140,8 @@ def run(
 
     ``mask``: None or a bool (batch, time) tensor in processing order. A masked step keeps the
     previous states and outputs the previous output (zeros before the first step, or always zeros
-    with ``zero_output_for_mask``), as Keras does.
+    with ``zero_output_for_mask``), as Keras does. ``states`` is a flat tuple of tensors whose
+    first axis is the batch; outputs and states may have any rank (``RNN`` runs any cell here).
     """
     outputs = [] if return_sequences else None
     out = None
@@ -150,13 +151,21 @@ def run(
             if outputs is not None:
                 outputs.append(out)
     else:
-        zeros = torch.zeros_like(states[0])
-        out = zeros
+        zeros = None
         for x_t, keep in zip(inputs, mask.unsqueeze(-1).unbind(1)):
             new_out, new_states = step(x_t, states)
-            states = tuple(torch.where(keep, n, s) for n, s in zip(new_states, states))
-            out = torch.where(keep, new_out, zeros if zero_output_for_mask else out)
+            if zeros is None:  # a cell's output size may differ from its state sizes
+                zeros = out = torch.zeros_like(new_out)
+            states = tuple(torch.where(_expand(keep, n), n, s) for n, s in zip(new_states, states))
+            out = torch.where(
+                _expand(keep, new_out), new_out, zeros if zero_output_for_mask else out
+            )
             if outputs is not None:
                 outputs.append(out)
     sequence = torch.stack(outputs, dim=1) if outputs is not None else None
     return out, sequence, states
+
+
+def _expand(keep: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """The (batch, 1) step mask, viewed to broadcast against a (batch, ...) tensor."""
+    return keep if like.dim() == 2 else keep.view(-1, *(1,) * (like.dim() - 1))

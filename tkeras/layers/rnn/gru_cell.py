@@ -1,0 +1,102 @@
+"""GRUCell: one step of Keras's GRU, for ``keras.layers.RNN``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
+from tkeras.layers.rnn.gru import GRU
+
+
+class GRUCell(_BaseRNNCell):
+    """Cell of a gated recurrent unit RNN: one step on the state ``h``.
+
+    Weights are GRU's: ``kernel (input_dim, 3*units)``, ``recurrent_kernel (units, 3*units)``
+    (Keras gates ``[z, r, h]``, stored in torch's layout and order ``[r, z, n]``) and ``bias``,
+    ``(2, 3*units)`` with ``reset_after=True`` (input and recurrent rows), ``(3*units,)``
+    without. ``RNN(GRUCell(...))`` runs ``torch.gru`` (default activations, ``reset_after=True``,
+    no mask, ``unroll=False``) or the step loop, with the same numbers.
+
+    Args:
+        units: positive int, the size of the output and state.
+        activation: activation of the candidate state (default 'tanh').
+        recurrent_activation: activation of the gates (default 'sigmoid').
+        use_bias: whether to use a bias.
+        kernel_initializer: initializer of the input kernel (default 'glorot_uniform').
+        recurrent_initializer: initializer of the recurrent kernel (default 'orthogonal').
+        bias_initializer: initializer of the bias (default 'zeros').
+        dropout: float in [0, 1), fraction of the inputs dropped in training (one mask, one
+            per gate with ``recurrent_dropout``, reused until ``reset_dropout_mask``).
+        recurrent_dropout: float in [0, 1), fraction of the previous state dropped in training.
+        reset_after: apply the reset gate after the recurrent matmul (torch's and cuDNN's
+            formula, the default) or before it.
+        seed: int seed of the dropout masks.
+
+    Call arguments: ``inputs`` (batch, features); ``states`` the previous state, a (batch, units)
+    tensor or a list of one; ``training``. Returns ``(output, new_states)``, ``new_states`` a list
+    when ``states`` is one, else a tensor.
+
+    Example:
+        >>> import torch, tkeras
+        >>> cell = tkeras.layers.GRUCell(4, reset_after=False)
+        >>> h, new_h = cell(torch.ones(2, 3), torch.zeros(2, 4))
+        >>> tkeras.layers.RNN(cell)(torch.ones(2, 5, 3)).shape
+        torch.Size([2, 4])
+
+    Differences from Keras: ``dropout``/``recurrent_dropout`` outside [0, 1) raise instead of
+    being clipped; dropout masks come from torch's generator (same distribution, other values).
+    """
+
+    _num_gates = 3
+    _gate_perm = (1, 0, 2)  # Keras [z, r, h] -> torch [r, z, n]
+    _num_states = 1
+    _single_bias = False
+
+    def __init__(
+        self,
+        units: int,
+        activation: Any = "tanh",
+        recurrent_activation: Any = "sigmoid",
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        recurrent_initializer: Any = "orthogonal",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        recurrent_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        recurrent_constraint: Any = None,
+        bias_constraint: Any = None,
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        reset_after: bool = True,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            _cell_options={"reset_after": bool(reset_after)},
+            **kwargs,
+        )
+
+    # GRU's own math, bias layout and fused kernel.
+    _fused_activations_ok = GRU._fused_activations_ok
+    _bias_shape = GRU._bias_shape
+    _input_bias = GRU._input_bias
+    _run_fused = GRU._run_fused
+    _loop_step = GRU._loop_step
