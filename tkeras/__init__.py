@@ -10,6 +10,7 @@ from tkeras import (
     losses,
     metrics,
     models,
+    ops,
     optimizers,
     utils,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "ops",
     "optimizers",
     "utils",
 ]
