@@ -12,6 +12,7 @@ from tkeras import (
     models,
     ops,
     optimizers,
+    saving,
     utils,
 )
 from tkeras.backend.variable import Variable
@@ -38,5 +39,6 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "saving",
     "utils",
 ]

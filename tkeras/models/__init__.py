@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Model", "Sequential"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_json",
+    "save_model",
+]
+
+_SAVING = ("clone_model", "load_model", "model_from_json", "save_model")
 
 
 def __getattr__(name: str) -> Any:
@@ -17,4 +26,8 @@ def __getattr__(name: str) -> Any:
         from tkeras.models.sequential import Sequential
 
         return Sequential
+    if name in _SAVING:
+        from tkeras import saving
+
+        return getattr(saving, name)
     raise AttributeError(f"module 'tkeras.models' has no attribute {name!r}")

@@ -87,7 +87,9 @@ class Model(Trainer, Layer):
 
     # ------------------------------------------------------------------ saving
 
-    def save(self, filepath: Any, overwrite: bool = True, zipped: Any = None, **kwargs: Any) -> None:
+    def save(
+        self, filepath: Any, overwrite: bool = True, zipped: Any = None, **kwargs: Any
+    ) -> None:
         """Save the model to a ``.keras`` file (Keras 3's zip) or a legacy ``.h5`` file.
 
         The file holds the architecture, the weights and, when the model is compiled, the
@@ -178,4 +180,3 @@ class Model(Trainer, Layer):
         from tkeras.saving.object_registry import all_custom_objects
 
         compile_from_config(self, config, all_custom_objects())
-
