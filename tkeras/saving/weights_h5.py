@@ -57,8 +57,9 @@ def _name_key(name: str) -> str:
 
 def _is_rnn(layer: Any) -> bool:
     from tkeras.layers.rnn.base_rnn import _BaseRNN
+    from tkeras.layers.rnn.conv_lstm import _ConvLSTM
 
-    return isinstance(layer, _BaseRNN)
+    return isinstance(layer, (_BaseRNN, _ConvLSTM))
 
 
 def _own_variables(layer: Any) -> list[Any]:

@@ -3,6 +3,9 @@ their cells, the generic RNN(cell) with StackedRNNCells, and the Bidirectional a
 TimeDistributed wrappers."""
 
 from tkeras.layers.rnn.bidirectional import Bidirectional
+from tkeras.layers.rnn.conv_lstm1d import ConvLSTM1D
+from tkeras.layers.rnn.conv_lstm2d import ConvLSTM2D
+from tkeras.layers.rnn.conv_lstm3d import ConvLSTM3D
 from tkeras.layers.rnn.gru import GRU
 from tkeras.layers.rnn.gru_cell import GRUCell
 from tkeras.layers.rnn.lstm import LSTM
@@ -15,6 +18,9 @@ from tkeras.layers.rnn.time_distributed import TimeDistributed
 
 __all__ = [
     "Bidirectional",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "GRU",
     "GRUCell",
     "LSTM",
