@@ -6,7 +6,8 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from tkeras.trainers.data_adapters import Batch, DataAdapter
+from tkeras.trainers.data_adapters import DataAdapter
+from tkeras.trainers.data_utils import Batch
 
 
 class EpochIterator:

@@ -10,11 +10,10 @@ import numpy as np
 import torch
 
 from tkeras.callbacks.callback_list import CallbackList
-from tkeras.trainers.data_adapters import (
-    DataAdapter,
+from tkeras.trainers.data_adapters import DataAdapter, get_data_adapter
+from tkeras.trainers.data_utils import (
     class_weight_to_sample_weight,
     flatten,
-    get_data_adapter,
     is_array_structure,
     move,
     tree_map,

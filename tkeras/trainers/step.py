@@ -2,7 +2,8 @@
 
 The fast train step is what a hand-written torch loop does: forward, loss, zero_grad,
 backward, optimizer step, then the loss tracker and the metrics update on the device. No
-dict is built, no type is checked and nothing is read on the host. The first step of a run
+dict is built and nothing is read on the host; every choice (custom steps, loss scaling,
+one output or several) is made once, when the closure is made. The first step of a run
 builds the compiled loss and metrics from the real batch, then swaps in the fast step.
 """
 
@@ -16,8 +17,8 @@ import torch
 
 from tkeras import config
 from tkeras.layers.layer import _LOSSES_USED
-from tkeras.trainers.compile_utils import _shape_error
-from tkeras.trainers.data_adapters import flatten, pack, to_tensor, tree_map
+from tkeras.trainers.compile_loss import _shape_error
+from tkeras.trainers.data_utils import flatten, pack, to_tensor, tree_map
 from tkeras.trainers.optim import is_torch_optimizer
 
 

@@ -8,8 +8,9 @@ from typing import Any
 import torch
 
 from tkeras.trainers import loops
-from tkeras.trainers.compile_utils import CompileLoss, CompileMetrics, LossTracker
-from tkeras.trainers.data_adapters import flatten, unpack
+from tkeras.trainers.compile_loss import CompileLoss, LossTracker
+from tkeras.trainers.compile_metrics import CompileMetrics
+from tkeras.trainers.data_utils import flatten, unpack
 from tkeras.trainers.optim import resolve_optimizer
 from tkeras.trainers.step import _backward_and_update, _batch_size, add_model_losses
 
