@@ -331,15 +331,11 @@ def test_model_checkpoint_writes_atomically(tmp_path, monkeypatch):
 
 def test_model_checkpoint_argument_errors(tmp_path):
     with pytest.raises(
-        NotImplementedError,
-        match=r"filepath='m\.keras'.*Keras formats land "
-        r"with the saving issue \(#6\)",
+        ValueError, match=r"filepath provided must end in `\.keras`.*Received: filepath=m\.bin"
     ):
-        cbs.ModelCheckpoint("m.keras")
-    with pytest.raises(NotImplementedError, match=r"\.weights\.h5"):
-        cbs.ModelCheckpoint("m.weights.h5", save_weights_only=True)
-    with pytest.raises(ValueError, match=r"must end in `\.pt` or `\.pth`.*filepath=m\.bin"):
         cbs.ModelCheckpoint("m.bin")
+    with pytest.raises(ValueError, match=r"must end in `\.weights\.h5`.*filepath=m\.keras"):
+        cbs.ModelCheckpoint("m.keras", save_weights_only=True)
     with pytest.raises(ValueError, match=r"Unrecognized save_freq: week"):
         cbs.ModelCheckpoint("m.pt", save_freq="week")
     with pytest.raises(KeyError, match=r"Failed to format this callback filepath"):
@@ -444,3 +440,33 @@ def test_docstring_examples_run(module_name, tmp_path, monkeypatch):
     module = importlib.import_module(module_name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_model_checkpoint_writes_keras_formats_that_keras_loads(tmp_path):
+    import keras as real_keras
+
+    model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(2, name="d")])
+    model.compile("sgd", "mse")
+    x, y = np.ones((8, 4), "float32"), np.zeros((8, 2), "float32")
+    full = tmp_path / "ckpt-{epoch:02d}.keras"
+    weights = tmp_path / "w-{epoch:02d}.weights.h5"
+    model.fit(
+        x,
+        y,
+        epochs=2,
+        verbose=0,
+        callbacks=[
+            cbs.ModelCheckpoint(str(full)),
+            cbs.ModelCheckpoint(str(weights), save_weights_only=True),
+        ],
+    )
+    loaded = real_keras.models.load_model(tmp_path / "ckpt-02.keras")
+    np.testing.assert_allclose(
+        real_keras.ops.convert_to_numpy(loaded(x)),
+        model.predict(x, verbose=0),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    twin = real_keras.Sequential([real_keras.Input((4,)), real_keras.layers.Dense(2)])
+    twin.load_weights(tmp_path / "w-02.weights.h5")
+    np.testing.assert_allclose(twin.get_weights()[0], model.get_weights()[0], rtol=1e-6)

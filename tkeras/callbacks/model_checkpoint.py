@@ -1,4 +1,4 @@
-"""``ModelCheckpoint``: save the weights (torch ``.pt`` state_dicts) during training."""
+"""``ModelCheckpoint``: save the model (Keras ``.keras``/``.weights.h5`` or torch ``.pt``)."""
 
 from __future__ import annotations
 
@@ -51,21 +51,24 @@ class ModelCheckpoint(MonitorCallback):
     file in the same folder, then ``os.replace``).
 
     Args:
-        filepath: where to save; must end in ``.pt`` or ``.pth``.
+        filepath: where to save: ``.keras`` (or legacy ``.h5``) for the whole model,
+            ``.weights.h5`` with ``save_weights_only=True`` — Keras's formats, readable by
+            Keras — or ``.pt``/``.pth`` for a torch checkpoint.
         monitor: the log key ``save_best_only`` and ``mode`` look at.
         verbose: 1 prints a message when saving (or not).
         save_best_only: save only when ``monitor`` improves on the best so far.
-        save_weights_only: True writes ``model.state_dict()``; False writes a training
-            checkpoint ``{"epoch", "model_state_dict", "optimizer_state_dict"}`` (a tkeras
-            optimizer's state is its variables, keyed ``'0'``, ``'1'``, ...; restore them with
+        save_weights_only: True writes only the weights (``model.save_weights``, or
+            ``model.state_dict()`` for ``.pt``); False writes the whole model
+            (``model.save``, or for ``.pt`` a training checkpoint ``{"epoch",
+            "model_state_dict", "optimizer_state_dict"}`` — a tkeras optimizer's state is its
+            variables, keyed ``'0'``, ``'1'``, ...; restore them with
             ``optimizer.load_own_variables``).
         mode: ``"auto"``, ``"min"`` or ``"max"``.
         save_freq: ``"epoch"`` or a number of batches between saves.
         initial_value_threshold: the initial best value for ``save_best_only``.
 
-    Differences from Keras: tkeras writes torch ``.pt``/``.pth`` files (load them with
-    ``model.load_state_dict(torch.load(path))``); Keras writes ``.keras`` or
-    ``.weights.h5`` files, which raise NotImplementedError here until saving lands (#6).
+    Differences from Keras: torch ``.pt``/``.pth`` paths are accepted too (load them with
+    ``model.load_state_dict(torch.load(path))``).
 
     Example:
         >>> import tkeras
@@ -98,16 +101,19 @@ class ModelCheckpoint(MonitorCallback):
                 f"Unrecognized save_freq: {save_freq}. Expected save_freq are 'epoch' or "
                 "integer values"
             )
-        if self.filepath.endswith((".keras", ".h5")):
-            raise NotImplementedError(
-                f"ModelCheckpoint: filepath={self.filepath!r} asks for a Keras format "
-                "(.keras / .weights.h5); the Keras formats land with the saving issue (#6). "
-                "Use a .pt or .pth path for a torch state_dict checkpoint."
-            )
-        if not self.filepath.endswith(_TORCH_EXTENSIONS):
+        self._torch_format = self.filepath.endswith(_TORCH_EXTENSIONS)
+        if self._torch_format:
+            pass
+        elif save_weights_only and not self.filepath.endswith(".weights.h5"):
             raise ValueError(
-                "The filepath provided to ModelCheckpoint must end in `.pt` or `.pth` (a "
-                f"torch state_dict). Received: filepath={self.filepath}"
+                "When using `save_weights_only=True` in `ModelCheckpoint`, the filepath "
+                "provided must end in `.weights.h5` (Keras weights format) or `.pt`/`.pth` "
+                f"(a torch state_dict). Received: filepath={self.filepath}"
+            )
+        elif not save_weights_only and not self.filepath.endswith((".keras", ".h5")):
+            raise ValueError(
+                "The filepath provided must end in `.keras` (Keras model format) or "
+                f"`.pt`/`.pth` (a torch checkpoint). Received: filepath={self.filepath}"
             )
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
@@ -174,7 +180,12 @@ class ModelCheckpoint(MonitorCallback):
         folder = os.path.dirname(filepath)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        atomic_torch_save(self._checkpoint(epoch), filepath)
+        if self._torch_format:
+            atomic_torch_save(self._checkpoint(epoch), filepath)
+        elif self.save_weights_only:
+            self.model.save_weights(filepath, overwrite=True)  # atomic
+        else:
+            self.model.save(filepath, overwrite=True)  # atomic
         if self.verbose > 0:
             print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
 
