@@ -1,7 +1,7 @@
 """Micro-benchmark: a built tkeras layer vs the same torch op called directly.
 
 Forward passes with grad enabled; each row reports the median time per call over ``--calls``
-calls (interleaved in rounds, so both sides see the same machine load) and the overhead ratio.
+calls (alternating call by call, so both sides see the same machine load) and the overhead ratio.
 The last rows measure what a Dense(64) on (32, 64) adds over ``nn.Linear`` in microseconds,
 next to the cost of one extra ``nn.Module`` call (``nn.Sequential(nn.Linear)``) in the same run.
 
@@ -23,26 +23,23 @@ from torch import nn
 import tkeras
 
 
-def _median_us(fn: Callable[[], object], calls: int) -> float:
-    times = []
-    for _ in range(calls):
-        t0 = time.perf_counter_ns()
-        fn()
-        times.append(time.perf_counter_ns() - t0)
-    return statistics.median(times) / 1000.0
-
-
-def compare(fns: dict[str, Callable[[], object]], calls: int, rounds: int = 5) -> dict[str, float]:
-    """Median microseconds per call of each fn, interleaving the fns over ``rounds`` rounds."""
+def compare(fns: dict[str, Callable[[], object]], calls: int) -> dict[str, float]:
+    """Median microseconds per call of each fn; calls alternate between the fns one by one
+    (the order rotating each time), so every fn sees the same machine state and load."""
+    names = list(fns)
     for fn in fns.values():  # warm-up
         for _ in range(max(3, calls // 20)):
             fn()
-    samples: dict[str, list[float]] = {k: [] for k in fns}
-    per_round = max(1, calls // rounds)
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            samples[name].append(_median_us(fn, per_round))
-    return {k: statistics.median(v) for k, v in samples.items()}
+    samples: dict[str, list[int]] = {k: [] for k in names}
+    clock = time.perf_counter_ns
+    for i in range(calls):
+        for j in range(len(names)):
+            name = names[(i + j) % len(names)]
+            fn = fns[name]
+            t0 = clock()
+            fn()
+            samples[name].append(clock() - t0)
+    return {k: statistics.median(v) / 1000.0 for k, v in samples.items()}
 
 
 def cases(quick: bool) -> list[tuple[str, Callable, Callable]]:

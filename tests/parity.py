@@ -2,7 +2,8 @@
 
 A ``Case`` names a public layer, its constructor kwargs and an input shape. ``check_case``
 builds the layer in both libraries, copies Keras's weights into tkeras with ``set_weights``,
-and compares the outputs and the input gradients to 1e-5 (float32). Every family's test module
+and compares the outputs, the input gradients and the sum of ``layer.losses`` (weight and
+activity regularizers) to 1e-5 (float32). Every family's test module
 defines ``CASES``; ``tests/test_meta.py`` checks that every public layer has a case and every
 ``__init__`` argument gets a non-default value in some case.
 """
@@ -50,8 +51,9 @@ def _flat(y: Any) -> list:
     return [y]
 
 
-def check_case(case: Case, seed: int = 0, rtol: float = RTOL, atol: float = ATOL) -> None:
-    """Assert tkeras == Keras for one case: outputs and input gradients."""
+def check_case(case: Case, seed: int = 0, rtol: float = RTOL, atol: float = ATOL) -> tuple:
+    """Assert tkeras == Keras for one case: outputs, input gradients and the sum of the layer
+    losses; returns the (Keras, tkeras) layers."""
     x = make_input(case, seed)
     k_layer = getattr(keras.layers, case.layer)(**case.kwargs)
     t_layer = getattr(tkeras.layers, case.layer)(**case.kwargs)
@@ -71,6 +73,12 @@ def check_case(case: Case, seed: int = 0, rtol: float = RTOL, atol: float = ATOL
         b_np = b.detach().numpy()
         assert a_np.shape == b_np.shape, (a_np.shape, b_np.shape)
         np.testing.assert_allclose(b_np, a_np, rtol=rtol, atol=atol)
+    k_losses, t_losses = k_layer.losses, t_layer.losses
+    assert len(t_losses) == len(k_losses), (len(t_losses), len(k_losses))
+    if k_losses:
+        k_total = sum(float(keras.ops.convert_to_numpy(loss)) for loss in k_losses)
+        t_total = sum(float(loss.detach()) for loss in t_losses)
+        np.testing.assert_allclose(t_total, k_total, rtol=rtol, atol=atol)
     if grad:
         rng = np.random.default_rng(seed + 1)
         cots = [rng.standard_normal(tuple(a.shape)).astype("float32") for a in yk_list]
@@ -79,3 +87,4 @@ def check_case(case: Case, seed: int = 0, rtol: float = RTOL, atol: float = ATOL
         (gk,) = torch.autograd.grad(sk, xk)
         (gt,) = torch.autograd.grad(st, xt)
         np.testing.assert_allclose(gt.numpy(), gk.detach().numpy(), rtol=rtol, atol=atol)
+    return k_layer, t_layer

@@ -95,7 +95,7 @@ def test_get_set_weights_use_keras_layout_and_match_keras():
         np.testing.assert_array_equal(a, b)
     x = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
     np.testing.assert_allclose(
-        t(torch.tensor(x)).detach().numpy(), keras.ops.convert_to_numpy(k(x)), rtol=1e-6
+        t(torch.tensor(x)).detach().numpy(), keras.ops.convert_to_numpy(k(x)), rtol=1e-5, atol=1e-6
     )
 
 
@@ -161,13 +161,9 @@ def test_unknown_keyword_argument_raises():
         layers.Dense(3, unit=3)
 
 
-def test_unsupported_dtype_and_regularizers_raise_not_implemented():
+def test_unsupported_dtype_raises_not_implemented():
     with pytest.raises(NotImplementedError, match="dtype='float16' is not supported"):
         layers.Dense(3, dtype="float16")
-    with pytest.raises(NotImplementedError, match="`kernel_regularizer`"):
-        layers.Dense(3, kernel_regularizer="l2")
-    with pytest.raises(NotImplementedError, match="`activity_regularizer`"):
-        layers.Dense(3, activity_regularizer="l2")
 
 
 def test_autocast_casts_float64_inputs_like_keras():

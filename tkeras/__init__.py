@@ -5,6 +5,7 @@ from tkeras import (
     backend,
     callbacks,
     config,
+    constraints,
     initializers,
     layers,
     losses,
@@ -12,6 +13,7 @@ from tkeras import (
     models,
     ops,
     optimizers,
+    regularizers,
     saving,
     utils,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "backend",
     "callbacks",
     "config",
+    "constraints",
     "initializers",
     "layers",
     "losses",
@@ -39,6 +42,7 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "regularizers",
     "saving",
     "utils",
 ]

@@ -382,14 +382,6 @@ def test_prelu_needs_fixed_sizes_on_non_shared_axes() -> None:
     assert tuple(shared.alpha.shape) == (1, 3)
 
 
-@pytest.mark.parametrize("arg", ["alpha_regularizer", "alpha_constraint"])
-def test_prelu_regularizer_and_constraint_are_not_implemented(arg) -> None:
-    with pytest.raises(
-        NotImplementedError, match=rf"PReLU: the argument `{arg}` is not supported yet"
-    ):
-        tkeras.layers.PReLU(**{arg: "l2" if arg.endswith("regularizer") else "non_neg"})
-
-
 def test_prelu_rejects_an_unknown_initializer() -> None:
     with pytest.raises(ValueError, match=r"not_an_initializer"):
         tkeras.layers.PReLU(alpha_initializer="not_an_initializer")

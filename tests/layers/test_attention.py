@@ -1036,25 +1036,6 @@ def test_constructor_errors(make, match):
         make()
 
 
-@pytest.mark.parametrize(
-    "arg, value",
-    [
-        ("kernel_regularizer", "l2"),
-        ("bias_regularizer", "l1"),
-        ("kernel_constraint", "non_neg"),
-        ("bias_constraint", "non_neg"),
-        ("activity_regularizer", "l2"),
-    ],
-)
-def test_unsupported_arguments_raise_naming_them(arg, value):
-    with pytest.raises(
-        NotImplementedError,
-        match=rf"MultiHeadAttention: the argument `{arg}` "
-        rf"is not supported yet \(received {arg}=",
-    ):
-        tkeras.layers.MultiHeadAttention(2, 3, **{arg: value})
-
-
 @pytest.mark.parametrize("name", LIST_CALL)
 def test_list_layer_call_errors(name):
     q, v = torch.randn(2, 4, 6), torch.randn(2, 5, 6)

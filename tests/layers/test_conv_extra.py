@@ -804,48 +804,6 @@ def test_wrong_rank_and_channels(name: str) -> None:
         layer(torch.randn(*shape))
 
 
-_NOT_YET = {
-    "transpose": [
-        "kernel_regularizer",
-        "bias_regularizer",
-        "activity_regularizer",
-        "kernel_constraint",
-        "bias_constraint",
-    ],
-    "depthwise": [
-        "depthwise_regularizer",
-        "bias_regularizer",
-        "activity_regularizer",
-        "depthwise_constraint",
-        "bias_constraint",
-    ],
-    "separable": [
-        "depthwise_regularizer",
-        "pointwise_regularizer",
-        "bias_regularizer",
-        "activity_regularizer",
-        "depthwise_constraint",
-        "pointwise_constraint",
-        "bias_constraint",
-    ],
-}
-
-
-@pytest.mark.parametrize(
-    "name,arg",
-    [(n, a) for n in _TRANSPOSE.values() for a in _NOT_YET["transpose"]]
-    + [(n, a) for n in _DEPTHWISE.values() for a in _NOT_YET["depthwise"]]
-    + [(n, a) for n in _SEPARABLE.values() for a in _NOT_YET["separable"]],
-)
-def test_regularizers_and_constraints_not_implemented(name: str, arg: str) -> None:
-    kwargs = {"filters": 4} if "Depthwise" not in name else {}
-    with pytest.raises(
-        NotImplementedError,
-        match=rf"{name}: the argument `{arg}` is not supported yet \(received {arg}='l2'\)",
-    ):
-        getattr(tkeras.layers, name)(kernel_size=3, **{arg: "l2"}, **kwargs)
-
-
 def test_unknown_activation() -> None:
     with pytest.raises(ValueError, match="nope"):
         tkeras.layers.SeparableConv2D(4, 3, activation="nope")

@@ -583,26 +583,6 @@ def test_wrong_channel_count_after_build(data_format: str, axis: int, shape: tup
         layer(torch.randn(*shape))
 
 
-@pytest.mark.parametrize(
-    "arg",
-    [
-        "kernel_regularizer",
-        "bias_regularizer",
-        "kernel_constraint",
-        "bias_constraint",
-        "activity_regularizer",
-    ],
-)
-@pytest.mark.parametrize("name", ["Conv1D", "Conv2D", "Conv3D"])
-def test_regularizers_and_constraints_not_implemented(name: str, arg: str) -> None:
-    with pytest.raises(
-        NotImplementedError,
-        match=rf"{name}: the argument `{arg}` is not "
-        rf"supported yet \(received {arg}='l2'\)",
-    ):
-        getattr(tkeras.layers, name)(4, 3, **{arg: "l2"})
-
-
 def test_unknown_activation() -> None:
     with pytest.raises(ValueError, match="nope"):
         tkeras.layers.Conv2D(4, 3, activation="nope")

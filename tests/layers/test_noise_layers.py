@@ -95,7 +95,23 @@ def _noise() -> list[Case]:
     ]
 
 
-CASES: list[Case] = _spatial_dropout() + _noise()
+def _activity_regularization() -> list[Case]:
+    # check_case compares the penalty added to `losses` too.
+    return [
+        Case("ActivityRegularization", {}, (3, 5), id="ActivityRegularization-no-penalty"),
+        Case("ActivityRegularization", {"l1": 0.1}, (3, 4, 5), id="ActivityRegularization-l1"),
+        Case("ActivityRegularization", {"l2": 0.3}, (3, 5), id="ActivityRegularization-l2"),
+        Case(
+            "ActivityRegularization",
+            {"l1": 0.01, "l2": 0.02},
+            (2, 3, 4, 5),
+            training=True,
+            id="ActivityRegularization-l1-l2-training",
+        ),
+    ]
+
+
+CASES: list[Case] = _spatial_dropout() + _noise() + _activity_regularization()
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -309,6 +325,7 @@ def test_alpha_dropout_noise_shape_with_explicit_ones() -> None:
         "gaussian_noise",
         "gaussian_dropout",
         "alpha_dropout",
+        "activity_regularization",
     ],
 )
 def test_docstring_examples_run(module) -> None:

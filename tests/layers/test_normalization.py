@@ -570,30 +570,6 @@ def test_supports_masking_passes_the_mask_through():
 # ---------------------------------------------------------------------------- errors
 
 
-_REGULARIZED = [
-    ("BatchNormalization", {}),
-    ("LayerNormalization", {}),
-    ("GroupNormalization", {"groups": 2}),
-]
-
-
-@pytest.mark.parametrize("name,base", _REGULARIZED)
-@pytest.mark.parametrize(
-    "arg", ["beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"]
-)
-def test_regularizers_and_constraints_are_not_implemented(name, base, arg):
-    value = "l2" if arg.endswith("regularizer") else "non_neg"
-    message = rf"{name}: the argument `{arg}` is not supported yet \(received {arg}='{value}'\)"
-    with pytest.raises(NotImplementedError, match=message):
-        getattr(tkeras.layers, name)(**base, **{arg: value})
-
-
-def test_activity_regularizer_is_not_implemented():
-    message = r"UnitNormalization: the argument `activity_regularizer` is not supported yet"
-    with pytest.raises(NotImplementedError, match=message):
-        tkeras.layers.UnitNormalization(activity_regularizer="l2")
-
-
 def test_synchronized_is_not_implemented():
     message = (
         r"BatchNormalization: the argument `synchronized` is not supported yet "
@@ -781,5 +757,7 @@ def test_group_normalization_rejects_rank1_and_the_batch_axis():
 
 def test_renorm_arguments_without_renorm_are_rejected():
     for kwargs in ({"renorm_clipping": _CLIPPING}, {"renorm_momentum": 0.5}):
-        with pytest.raises(ValueError, match=r"only apply with renorm=True. Received: renorm=False"):
+        with pytest.raises(
+            ValueError, match=r"only apply with renorm=True. Received: renorm=False"
+        ):
             tkeras.layers.BatchNormalization(**kwargs)

@@ -831,24 +831,6 @@ def test_simple_rnn_rejects_lstm_only_arguments():
         tkeras.layers.SimpleRNN(2, implementation=1)
 
 
-@pytest.mark.parametrize(
-    "arg",
-    [
-        "kernel_regularizer",
-        "recurrent_regularizer",
-        "bias_regularizer",
-        "activity_regularizer",
-        "kernel_constraint",
-        "recurrent_constraint",
-        "bias_constraint",
-    ],
-)
-@pytest.mark.parametrize("layer", LAYERS)
-def test_regularizers_and_constraints_not_implemented(layer, arg):
-    with pytest.raises(NotImplementedError, match=rf"the argument `{arg}` is not supported yet"):
-        getattr(tkeras.layers, layer)(2, **{arg: "l2" if "regularizer" in arg else "non_neg"})
-
-
 @pytest.mark.parametrize("layer", LAYERS)
 def test_input_rank_and_size_errors(layer):
     t_layer = getattr(tkeras.layers, layer)(2, name="rnn_x")

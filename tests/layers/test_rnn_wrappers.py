@@ -1318,8 +1318,6 @@ def test_cell_errors(name):
         cls(2, recurrent_dropout=-0.1)
     with pytest.raises(ValueError, match=r"`seed` must be an int or None. Received: seed='x'"):
         cls(2, seed="x")
-    with pytest.raises(NotImplementedError, match=rf"{name}: the argument `kernel_regularizer`"):
-        cls(2, kernel_regularizer="l2")
     cell = cls(2, name="c")
     count = 2 if name == "LSTMCell" else 1
     with pytest.raises(

@@ -22,7 +22,14 @@ class Variable(nn.Parameter):
         trainable: whether optimizers update it (sets ``requires_grad``).
         name: the Keras variable name, e.g. ``'kernel'``.
         layout: a ``backend.layout.Layout`` converting between torch and Keras layouts.
+
+    ``regularizer`` and ``constraint`` (set by ``Layer.add_weight``, None by default) are
+    Keras's: the layer's ``losses`` include ``regularizer(weight)`` and the optimizer applies
+    ``constraint`` after each update.
     """
+
+    regularizer: Any = None
+    constraint: Any = None
 
     def __new__(
         cls,
@@ -56,13 +63,23 @@ class Variable(nn.Parameter):
             self.keras_layout,
             self.path,
         )
+        result.regularizer = self.regularizer
+        result.constraint = self.constraint
         memo[id(self)] = result
         return result
 
     def __reduce_ex__(self, proto):
         return (
             _rebuild_variable,
-            (self.data, self.requires_grad, self.name, self.path, self.keras_layout),
+            (
+                self.data,
+                self.requires_grad,
+                self.name,
+                self.path,
+                self.keras_layout,
+                self.regularizer,
+                self.constraint,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -117,5 +134,8 @@ class Variable(nn.Parameter):
         )
 
 
-def _rebuild_variable(data, requires_grad, name, path, layout):
-    return Variable(data, requires_grad, name, layout, path)
+def _rebuild_variable(data, requires_grad, name, path, layout, regularizer=None, constraint=None):
+    var = Variable(data, requires_grad, name, layout, path)
+    var.regularizer = regularizer
+    var.constraint = constraint
+    return var

@@ -12,11 +12,12 @@ import torch
 from torch import nn
 
 from tkeras import config as _config
-from tkeras import initializers
+from tkeras import constraints, initializers, regularizers
 from tkeras.backend.layout import IDENTITY, Layout
 from tkeras.backend.variable import Variable
 from tkeras.layers.input_spec import ANY_RANK, InputSpec
 from tkeras.models.symbolic import KerasTensor
+from tkeras.regularizers.regularizers import weight_penalty
 from tkeras.utils.naming import auto_name
 
 # The training flag given explicitly to an enclosing layer call, passed down to sublayers whose
@@ -25,7 +26,8 @@ _TRAINING_CONTEXT: list[bool | None] = [None]
 
 _FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")
 
-# Set once any layer calls add_loss, so models skip clearing losses until then.
+# Set once any layer calls add_loss or gets a weight regularizer, so models skip collecting and
+# clearing losses until then.
 _LOSSES_USED = [False]
 
 
@@ -44,8 +46,8 @@ def not_implemented(layer_name: str, **arguments: Any) -> None:
         if value is not None:
             raise NotImplementedError(
                 f"{layer_name}: the argument `{arg}` is not supported yet "
-                f"(received {arg}={value!r}). Regularizers and constraints land with the "
-                "layer-catalog issue (#5); quantization and LoRA are not planned."
+                f"(received {arg}={value!r}). Leave it at its default (None); quantization "
+                "and LoRA are not planned."
             )
 
 
@@ -72,6 +74,29 @@ def _shape_of(x: Any) -> Any:
     return tuple(x.shape)
 
 
+def add_activity_loss(layer: Layer, regularizer: Any, output: torch.Tensor) -> None:
+    """Add Keras's activity penalty of one output to ``layer``: ``regularizer(output)`` divided
+    by the batch size (an empty batch adds 0, not NaN). Meta tensors (shape inference) add
+    nothing."""
+    if output.device.type == "meta":
+        return
+    loss = regularizer(output)
+    if output.dim() > 0:
+        batch = output.shape[0]
+        loss = loss / batch if batch else loss * 0.0
+    layer.add_loss(loss)
+
+
+def _flat_tensors(x: Any) -> list[torch.Tensor]:
+    if isinstance(x, torch.Tensor):
+        return [x]
+    if isinstance(x, dict):
+        x = list(x.values())
+    if isinstance(x, (list, tuple)):
+        return [t for e in x for t in _flat_tensors(e)]
+    return []
+
+
 def _first_tensor(x: Any) -> Any:
     while isinstance(x, (list, tuple)) and x:
         x = x[0]
@@ -87,7 +112,9 @@ class Layer(nn.Module):
     the module's mode, so ``layer(x)`` is inference as in Keras.
 
     Args:
-        activity_regularizer: not supported yet (issue #5); must be None.
+        activity_regularizer: a regularizer (name, config, instance or function) applied to
+            each output tensor after every call: ``reg(output) / batch_size`` is added to
+            ``losses``, as in Keras. Settable later as ``layer.activity_regularizer``.
         trainable: whether the layer's weights are updated by training.
         dtype: the layer's dtype; only floatx (float32) is supported.
         autocast: cast floating inputs of another dtype to the layer's dtype.
@@ -150,7 +177,6 @@ class Layer(nn.Module):
             raise ValueError(
                 f"Expected `trainable` to be a boolean. Received: trainable={trainable!r}"
             )
-        not_implemented(type(self).__name__, activity_regularizer=activity_regularizer)
         if dtype is not None:
             dtype_name = getattr(dtype, "name", None) or str(dtype).replace("torch.", "")
             if dtype_name != _config.floatx():
@@ -176,6 +202,9 @@ class Layer(nn.Module):
         self._supports_masking = type(self).compute_mask is not Layer.compute_mask
         self._inbound_nodes: list[Any] = []
         self._losses: list[torch.Tensor] = []
+        self._activity_regularizer: Any = None
+        if activity_regularizer is not None:
+            self.activity_regularizer = activity_regularizer
         self.training = False  # Keras layers start in inference mode.
 
     # ------------------------------------------------------------------ calling
@@ -322,10 +351,13 @@ class Layer(nn.Module):
     ) -> Variable:
         """Create a weight of Keras shape ``shape``, initialized as Keras initializes it.
 
+        ``regularizer`` adds ``regularizer(weight)`` (Keras's layout) to ``losses`` while the
+        weight is trainable; ``constraint`` projects the weight after each optimizer update.
         ``layout`` (tkeras only) converts the Keras-layout value to the torch layout it is
         stored in; custom layers leave it as the identity.
         """
-        not_implemented(f"{self.name}.add_weight", regularizer=regularizer, constraint=constraint)
+        regularizer = regularizers.get(regularizer)
+        constraint = constraints.get(constraint)
         shape = tuple(int(d) for d in (shape or ()))
         if any(d < 0 for d in shape):
             raise ValueError(f"Layer {self.name!r}: add_weight got a negative shape {shape}.")
@@ -346,6 +378,11 @@ class Layer(nn.Module):
             layout=layout,
             path=f"{self.name}/{name}",
         )
+        if regularizer is not None:
+            var.regularizer = regularizer
+            _LOSSES_USED[0] = True
+        if constraint is not None:
+            var.constraint = constraint
         self.register_parameter(key, var)
         (self._own_trainable if trainable else self._own_non_trainable).append(var)
         return var
@@ -498,11 +535,59 @@ class Layer(nn.Module):
 
     @property
     def losses(self) -> list[torch.Tensor]:
-        """The loss terms added by ``add_loss`` during the last call, this layer's and below."""
-        out = list(self._losses)
+        """The loss terms of this layer and its sublayers, in Keras's order: those added by
+        ``add_loss`` (activity penalties included) since the last model call cleared them, then
+        each trainable weight's regularizer penalty, computed from the weight's current value
+        (with autograd).
+
+        Differences from Keras: only a model clears the added terms at the start of its call;
+        Keras also clears them when a layer is called on its own (outside any layer call), so
+        calling a lone layer twice keeps both calls' terms here.
+        """
+        added: list[torch.Tensor] = []
+        regularized: list[Variable] = []
+        self._gather_losses(added, regularized, set(), set())
+        if regularized and self.trainable:
+            added.extend(weight_penalty(v.regularizer, v) for v in regularized)
+        return added
+
+    def _gather_losses(
+        self, added: list, regularized: list, seen_layers: set, seen_vars: set
+    ) -> None:
+        added.extend(self._losses)
+        for var in (*self._own_trainable, *self._own_non_trainable):
+            if var.regularizer is not None and var.requires_grad and id(var) not in seen_vars:
+                seen_vars.add(id(var))
+                regularized.append(var)
         for layer in self._sublayers():
-            out.extend(layer.losses)
-        return out
+            if id(layer) not in seen_layers:
+                seen_layers.add(id(layer))
+                layer._gather_losses(added, regularized, seen_layers, seen_vars)
+
+    @property
+    def activity_regularizer(self) -> Any:
+        """The regularizer applied to the layer's outputs after each call (None: none)."""
+        return self._activity_regularizer
+
+    @activity_regularizer.setter
+    def activity_regularizer(self, value: Any) -> None:
+        regularizer = regularizers.get(value)
+        self.__dict__["_activity_regularizer"] = regularizer
+        # Only a regularized layer pays for the penalty: its instance forward is wrapped, and
+        # every other layer keeps the class's plain forward (call).
+        if regularizer is None:
+            self.__dict__.pop("forward", None)
+        else:
+            self.__dict__["forward"] = self._forward_with_activity_loss
+            _LOSSES_USED[0] = True
+
+    def _forward_with_activity_loss(self, *args: Any, **kwargs: Any) -> Any:
+        outputs = type(self).forward(self, *args, **kwargs)
+        regularizer = self._activity_regularizer
+        if regularizer is not None:
+            for output in _flat_tensors(outputs):
+                add_activity_loss(self, regularizer, output)
+        return outputs
 
     def _clear_losses(self) -> None:
         self._losses.clear()
@@ -532,6 +617,8 @@ class Layer(nn.Module):
     def get_config(self) -> dict[str, Any]:
         """The layer's constructor arguments (keys are ``__init__`` arguments)."""
         cfg = {"name": self.name, "trainable": self.trainable, "dtype": _config.floatx()}
+        if self._activity_regularizer is not None:
+            cfg["activity_regularizer"] = self._activity_regularizer
         cfg.update(getattr(self, "_init_config", {}))
         return cfg
 

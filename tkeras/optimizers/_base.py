@@ -3,7 +3,8 @@
 Each public optimizer subclasses ``Optimizer`` and supplies its slot names and one ``_update``
 over lists of parameters. This base owns everything Keras's ``BaseOptimizer`` does around that
 update, in Keras's order: loss-scale unscaling, gradient accumulation, clipping, decoupled weight
-decay, the learning-rate schedule, EMA of the weights and the iteration counter.
+decay, the learning-rate schedule, EMA of the weights, the variables' constraints and the
+iteration counter.
 
 The hot path (``step()``) never reads a tensor on the host: the iteration count is a Python int,
 the learning rate a Python float, bias corrections are computed in Python, and every branch is
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from tkeras.constraints.constraints import apply_constraint
 from tkeras.optimizers._clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from tkeras.optimizers.schedules import _base as schedules
 from tkeras.utils.naming import auto_name
@@ -66,10 +68,15 @@ class Optimizer:
             and update with their mean on the last one.
         name: the optimizer's name (default: from the class name, e.g. ``'adam'``).
 
+    After each update, every updated variable with a ``constraint`` (set by ``add_weight``) is
+    projected in place with it, on its Keras-layout view, as Keras's optimizer does.
+
     Differences from Keras: ``iterations`` is a Python int and ``learning_rate`` reads as a
-    Python float (not Variables); in ``variables``, the iteration count, the learning rate and
-    Nadam's ``u_product`` are read-only snapshots, while the slot tensors are live and in torch's
-    layout (``save_own_variables`` writes Keras's layout).
+    Python float (not Variables); only variables that have a ``constraint`` when the optimizer
+    is built are constrained (Keras reads every variable's at each step); in ``variables``, the
+    iteration count, the learning rate and Nadam's ``u_product`` are read-only snapshots, while
+    the slot tensors are live and in torch's layout (``save_own_variables`` writes Keras's
+    layout).
 
     Example:
         >>> import torch, tkeras
@@ -168,6 +175,8 @@ class Optimizer:
         self._probe: tuple[torch.Tensor, torch.Tensor] | None = None
         self._decay_mask: list[bool] = []
         self._decay_params: list[torch.Tensor] = []
+        # (position among the built parameters, parameter) of each constrained parameter.
+        self._constrained: list[tuple[int, torch.Tensor]] = []
 
     # ------------------------------------------------------------------ subclass hooks
 
@@ -289,6 +298,9 @@ class Optimizer:
             name: self._slots[name] for group in self._slot_groups() for name in group
         }
         self._set_probe()
+        self._constrained = [
+            (i, p) for i, p in enumerate(variables) if getattr(p, "constraint", None) is not None
+        ]
         self.built = True
         self._refresh_decay_mask()
 
@@ -460,7 +472,18 @@ class Optimizer:
             self._update_once(params, grads, idx, lr)
         if self.use_ema:
             self._update_ema()
+        if self._constrained:
+            self._apply_constraints(idx)
         self._iterations += 1
+
+    @torch.no_grad()
+    def _apply_constraints(self, idx: list[int] | None) -> None:
+        # Keras projects the variables that received a gradient, after the update (and EMA).
+        updated = None if idx is None else set(idx)
+        for i, param in self._constrained:
+            constraint = param.constraint
+            if constraint is not None and (updated is None or i in updated):
+                apply_constraint(param, constraint)
 
     def _update_once(
         self,

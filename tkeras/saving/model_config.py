@@ -68,12 +68,17 @@ def layer_config(layer: Any) -> dict[str, Any]:
 
 
 def _keras_style_values(cfg: dict[str, Any]) -> None:
-    """Initializers and activations as Keras's own get_config writes them."""
-    from tkeras import activations, initializers
+    """Initializers, regularizers, constraints and activations as Keras's own get_config
+    writes them."""
+    from tkeras import activations, constraints, initializers, regularizers
 
     for key, value in cfg.items():
         if key.endswith("_initializer") and isinstance(value, (str, dict)):
             cfg[key] = initializers.get(value)
+        elif key.endswith("_regularizer") and isinstance(value, (str, dict, type)):
+            cfg[key] = regularizers.get(value)
+        elif key.endswith("_constraint") and isinstance(value, (str, dict, type)):
+            cfg[key] = constraints.get(value)
         elif key in ("activation", "recurrent_activation") and (
             value is None or isinstance(value, str)
         ):

@@ -30,6 +30,8 @@ _SLICE_KEYS = ("start", "stop", "step")
 _FAMILIES = (
     ("tkeras.layers", "keras.layers"),
     ("tkeras.initializers", "keras.initializers"),
+    ("tkeras.regularizers", "keras.regularizers"),
+    ("tkeras.constraints", "keras.constraints"),
     ("tkeras.optimizers.schedules", "keras.optimizers.schedules"),
     ("tkeras.optimizers", "keras.optimizers"),
     ("tkeras.losses", "keras.losses"),

@@ -8,9 +8,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import initializers
+from tkeras import constraints, initializers, regularizers
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented
+from tkeras.layers.layer import Layer
 
 
 class PReLU(Layer):
@@ -27,7 +27,8 @@ class PReLU(Layer):
 
     Args:
         alpha_initializer: initializer for ``alpha`` (default ``'Zeros'``).
-        alpha_regularizer, alpha_constraint: not supported yet (issue #5); must be None.
+        alpha_regularizer: regularizer of ``alpha``, added to ``losses``.
+        alpha_constraint: constraint applied to ``alpha`` after each optimizer update.
         shared_axes: None, an int or a list of ints in ``[1, rank)``: the axes sharing a slope.
 
     Example:
@@ -49,11 +50,8 @@ class PReLU(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        not_implemented(
-            type(self).__name__,
-            alpha_regularizer=alpha_regularizer,
-            alpha_constraint=alpha_constraint,
-        )
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.shared_axes = self._validate_shared_axes(shared_axes)
         self.supports_masking = True
@@ -88,7 +86,11 @@ class PReLU(Layer):
                 "Give the axis a size or add it to shared_axes."
             )
         self.alpha = self.add_weight(
-            shape=param_shape, initializer=self.alpha_initializer, name="alpha"
+            shape=param_shape,
+            initializer=self.alpha_initializer,
+            regularizer=self.alpha_regularizer,
+            constraint=self.alpha_constraint,
+            name="alpha",
         )
         axes = {axis: input_shape[axis] for axis in range(1, rank) if axis not in shared}
         self.input_spec = InputSpec(ndim=rank, axes=axes)

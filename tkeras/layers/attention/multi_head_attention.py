@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
-from tkeras import initializers
+from tkeras import constraints, initializers, regularizers
 from tkeras.backend.layout import FlatBias, ProjectionKernel
 from tkeras.layers.attention.base_attention import (
     SeededDropout,
@@ -34,7 +34,7 @@ from tkeras.layers.attention.base_attention import (
     symbolic_outputs,
 )
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, _is_symbolic, not_implemented, resolve_training
+from tkeras.layers.layer import Layer, _is_symbolic, add_activity_loss, resolve_training
 from tkeras.layers.validation import positive_int
 from tkeras.layers.validation import rate as check_rate
 from tkeras.models.symbolic import is_shape
@@ -64,6 +64,10 @@ class _Projection(Layer):
         kernel_initializer: Any,
         bias_initializer: Any,
         activation: Any = None,
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -72,6 +76,8 @@ class _Projection(Layer):
         self.kernel = self.add_weight(
             shape=(*self.in_shape, *self.out_shape),
             initializer=kernel_initializer,
+            regularizer=kernel_regularizer,
+            constraint=kernel_constraint,
             name="kernel",
             layout=ProjectionKernel(self.in_shape, self.out_shape),
         )
@@ -80,6 +86,8 @@ class _Projection(Layer):
             self.bias = self.add_weight(
                 shape=self.out_shape,
                 initializer=bias_initializer,
+                regularizer=bias_regularizer,
+                constraint=bias_constraint,
                 name="bias",
                 layout=FlatBias(self.out_shape),
             )
@@ -134,6 +142,12 @@ class MultiHeadAttention(Layer):
         flash_attention: None (torch chooses), True (flash kernel only) or False (no flash).
         kernel_initializer: initializer for the projection kernels (cloned per projection).
         bias_initializer: initializer for the projection biases.
+        kernel_regularizer, bias_regularizer: regularizers of every projection's kernel
+            (Keras layout) and bias, added to ``losses``.
+        activity_regularizer: as in Keras, applied to each projection's output (query, key,
+            value, gate, output), not to the layer's output alone.
+        kernel_constraint, bias_constraint: constraints applied to every projection's kernel
+            (Keras layout) and bias after each optimizer update.
         use_gate: if True, a sigmoid gate projected from the query multiplies the attention
             output before the output projection (extra ``gate`` kernel and bias).
         seed: optional int seeding the dropout masks.
@@ -172,14 +186,15 @@ class MultiHeadAttention(Layer):
         seed: int | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        not_implemented(
-            type(self).__name__,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-        )
+        # As in Keras, the regularizers and constraints go to the projections (EinsumDense
+        # sublayers there): the activity penalty is taken on each projection's output, not on
+        # this layer's.
+        super().__init__(**kwargs)
+        self._kernel_regularizer = regularizers.get(kernel_regularizer)
+        self._bias_regularizer = regularizers.get(bias_regularizer)
+        self._projection_activity_regularizer = regularizers.get(activity_regularizer)
+        self._kernel_constraint = constraints.get(kernel_constraint)
+        self._bias_constraint = constraints.get(bias_constraint)
         who = f"MultiHeadAttention {self.name!r}"
         self._num_heads = positive_int(self, "num_heads", num_heads)
         self._key_dim = positive_int(self, "key_dim", key_dim)
@@ -364,6 +379,10 @@ class MultiHeadAttention(Layer):
             kernel_init.clone() if hasattr(kernel_init, "clone") else kernel_init,
             bias_init.clone() if hasattr(bias_init, "clone") else bias_init,
             activation=torch.sigmoid if name == "gate" else None,
+            kernel_regularizer=self._kernel_regularizer,
+            bias_regularizer=self._bias_regularizer,
+            kernel_constraint=self._kernel_constraint,
+            bias_constraint=self._bias_constraint,
             name=name,
         )
 
@@ -467,16 +486,36 @@ class MultiHeadAttention(Layer):
             if causal_only:
                 mask = self._attention_mask(query, value, None, None, None, None, True)
             out, scores = self._explicit_attention(q, k, v, mask, drop)
+        gate = None
         if self._use_gate:
             gd = self._gate_dense
-            out = out * torch.sigmoid(F.linear(query, gd.kernel, gd.bias))
+            gate = torch.sigmoid(F.linear(query, gd.kernel, gd.bias))
+            out = out * gate
         od = self._output_dense
         out = F.linear(out, od.kernel, od.bias)
+        if self._projection_activity_regularizer is not None:
+            self._add_projection_losses(q, k, v, gate, out)
         if self._out_dims is not None and len(self._out_dims) > 1:
             out = out.unflatten(-1, self._out_dims)
         if return_attention_scores:
             return out, scores
         return out
+
+    def _add_projection_losses(self, q: Any, k: Any, v: Any, gate: Any, out: Any) -> None:
+        # Keras's EinsumDense sublayers each add the activity penalty of their own output.
+        regularizer = self._projection_activity_regularizer
+        pairs = [(self._query_dense, q), (self._key_dense, k), (self._value_dense, v)]
+        if gate is not None:
+            pairs.append((self._gate_dense, gate))
+        pairs.append((self._output_dense, out))
+        for projection, output in pairs:
+            add_activity_loss(projection, regularizer, output)
+
+    def get_config(self) -> dict[str, Any]:
+        cfg = super().get_config()
+        if self._projection_activity_regularizer is not None:
+            cfg["activity_regularizer"] = self._projection_activity_regularizer
+        return cfg
 
     def _attention_mask(
         self,

@@ -7,11 +7,11 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations
+from tkeras import activations, constraints, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented
+from tkeras.layers.layer import Layer
 
 # Rank 1 runs the 2-D op on an (N, C, 1, L) view, as Conv1D does.
 _CONV_TRANSPOSE_OPS = {1: F.conv_transpose2d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
@@ -85,8 +85,12 @@ class _ConvTranspose(Layer):
         use_bias: whether to add a bias vector.
         kernel_initializer: initializer for the kernel (default ``'glorot_uniform'``).
         bias_initializer: initializer for the bias (default ``'zeros'``).
-        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
-            bias_constraint: not supported yet (issue #5); must be None.
+        kernel_regularizer: regularizer of the kernel (Keras layout), added to ``losses``.
+        bias_regularizer: regularizer of the bias, added to ``losses``.
+        activity_regularizer: regularizer of the output, added to ``losses`` after each call.
+        kernel_constraint: constraint applied to the kernel (Keras layout
+            ``(*kernel_size, filters, in_channels)``) after each optimizer update.
+        bias_constraint: constraint applied to the bias after each optimizer update.
     """
 
     def __init__(
@@ -112,13 +116,10 @@ class _ConvTranspose(Layer):
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         name = type(self).__name__
-        not_implemented(
-            name,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-        )
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.rank = rank
         self.filters = validation.positive_int(self, "filters", filters)
         self.kernel_size = validation.int_tuple(self, "kernel_size", kernel_size, rank)
@@ -190,6 +191,8 @@ class _ConvTranspose(Layer):
         self.kernel = self.add_weight(
             shape=(*self.kernel_size, self.filters, in_channels),
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
             name="kernel",
             layout=layout.ConvTransposeKernel(squeeze_rank1=self.rank == 1),
         )
@@ -198,7 +201,11 @@ class _ConvTranspose(Layer):
             self.kernel.data = self.kernel.data.contiguous(memory_format=fmt)
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer, name="bias"
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
             )
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: in_channels})
 

@@ -7,11 +7,11 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations
+from tkeras import activations, constraints, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented
+from tkeras.layers.layer import Layer
 from tkeras.layers.padding import output_length, same_pads
 
 # Rank 1 runs the 2-D op on an (N, C, 1, L) view, as Conv1D does.
@@ -45,8 +45,13 @@ class _DepthwiseConv(Layer):
         depthwise_initializer: initializer for the depthwise kernel (default
             ``'glorot_uniform'``).
         bias_initializer: initializer for the bias (default ``'zeros'``).
-        depthwise_regularizer, bias_regularizer, activity_regularizer, depthwise_constraint,
-            bias_constraint: not supported yet (issue #5); must be None.
+        depthwise_regularizer: regularizer of the depthwise kernel (Keras layout), added to
+            ``losses``.
+        bias_regularizer: regularizer of the bias, added to ``losses``.
+        activity_regularizer: regularizer of the output, added to ``losses`` after each call.
+        depthwise_constraint: constraint applied to the depthwise kernel (Keras layout
+            ``(*kernel_size, in_channels, depth_multiplier)``) after each optimizer update.
+        bias_constraint: constraint applied to the bias after each optimizer update.
     """
 
     def __init__(
@@ -70,13 +75,10 @@ class _DepthwiseConv(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        not_implemented(
-            type(self).__name__,
-            depthwise_regularizer=depthwise_regularizer,
-            bias_regularizer=bias_regularizer,
-            depthwise_constraint=depthwise_constraint,
-            bias_constraint=bias_constraint,
-        )
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.rank = rank
         self.depth_multiplier = validation.positive_int(self, "depth_multiplier", depth_multiplier)
         self.kernel_size = validation.int_tuple(self, "kernel_size", kernel_size, rank)
@@ -156,6 +158,8 @@ class _DepthwiseConv(Layer):
         kernel = self.add_weight(
             shape=(*self.kernel_size, in_channels, self.depth_multiplier),
             initializer=self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
             name=name,
             layout=layout.DepthwiseKernel(self.depth_multiplier, squeeze_rank1=self.rank == 1),
         )
@@ -184,6 +188,8 @@ class _DepthwiseConv(Layer):
             self.bias = self.add_weight(
                 shape=(in_channels * self.depth_multiplier,),
                 initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
                 name="bias",
             )
         self._finish_build(input_shape, in_channels)

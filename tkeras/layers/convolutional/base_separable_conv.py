@@ -6,10 +6,10 @@ from typing import Any
 
 import torch
 
+from tkeras import constraints, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_depthwise_conv import _DepthwiseConv
-from tkeras.layers.layer import not_implemented
 
 
 class _SeparableConv(_DepthwiseConv):
@@ -30,9 +30,11 @@ class _SeparableConv(_DepthwiseConv):
             padding and dilation apply to the depthwise step.
         pointwise_initializer: initializer for the pointwise kernel (default
             ``'glorot_uniform'``).
-        depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
-            depthwise_constraint, pointwise_constraint, bias_constraint: not supported yet
-            (issue #5); must be None.
+        depthwise_regularizer, bias_regularizer, activity_regularizer, depthwise_constraint,
+            bias_constraint: as for the depthwise base.
+        pointwise_regularizer: regularizer of the pointwise kernel, added to ``losses``.
+        pointwise_constraint: constraint applied to the pointwise kernel (Keras layout
+            ``(*(1,) * rank, in * depth_multiplier, filters)``) after each optimizer update.
     """
 
     def __init__(
@@ -78,11 +80,8 @@ class _SeparableConv(_DepthwiseConv):
             bias_constraint=bias_constraint,
             **kwargs,
         )
-        not_implemented(
-            type(self).__name__,
-            pointwise_regularizer=pointwise_regularizer,
-            pointwise_constraint=pointwise_constraint,
-        )
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
         self.filters = validation.positive_int(self, "filters", filters)
         self.pointwise_initializer = pointwise_initializer
 
@@ -94,13 +93,19 @@ class _SeparableConv(_DepthwiseConv):
         self.pointwise_kernel = self.add_weight(
             shape=(*(1,) * self.rank, in_channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer,
+            regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint,
             name="pointwise_kernel",
             layout=layout.ConvKernel(squeeze_rank1=self.rank == 1),
         )
         self._to_channels_last_format(self.pointwise_kernel)
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer, name="bias"
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
             )
         self._finish_build(input_shape, in_channels)
 

@@ -30,8 +30,10 @@ class Conv2D(_Conv):
         kernel_initializer: initializer for the ``(kh, kw, in // groups, filters)`` kernel
             (default ``'glorot_uniform'``).
         bias_initializer: initializer for the bias (default ``'zeros'``).
-        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
-            bias_constraint: not supported yet (issue #5); must be None.
+        kernel_regularizer, bias_regularizer: regularizers of the kernel (Keras layout) and
+            bias, added to ``losses``; activity_regularizer: of the output, after each call.
+        kernel_constraint, bias_constraint: constraints applied to the kernel (Keras layout)
+            and bias after each optimizer update.
 
     Example:
         >>> import torch, tkeras

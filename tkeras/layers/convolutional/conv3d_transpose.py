@@ -37,8 +37,10 @@ class Conv3DTranspose(_ConvTranspose):
         kernel_initializer: initializer for the ``(kd, kh, kw, filters, in_channels)`` kernel
             (default ``'glorot_uniform'``).
         bias_initializer: initializer for the bias (default ``'zeros'``).
-        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
-            bias_constraint: not supported yet (issue #5); must be None.
+        kernel_regularizer, bias_regularizer: regularizers of the kernel (Keras layout) and
+            bias, added to ``losses``; activity_regularizer: of the output, after each call.
+        kernel_constraint, bias_constraint: constraints applied to the kernel (Keras layout)
+            and bias after each optimizer update.
 
     Differences from Keras:
         an output axis of length zero (``'same'``, ``output_padding=0``, an even kernel and a

@@ -31,8 +31,10 @@ class DepthwiseConv2D(_DepthwiseConv):
         depthwise_initializer: initializer for the ``(kh, kw, channels, depth_multiplier)`` kernel
             (default ``'glorot_uniform'``).
         bias_initializer: initializer for the bias (default ``'zeros'``).
-        depthwise_regularizer, bias_regularizer, activity_regularizer, depthwise_constraint,
-            bias_constraint: not supported yet (issue #5); must be None.
+        depthwise_regularizer, bias_regularizer: regularizers of the depthwise kernel (Keras
+            layout) and bias, added to ``losses``; activity_regularizer: of the output.
+        depthwise_constraint, bias_constraint: constraints applied to the depthwise kernel
+            (Keras layout) and bias after each optimizer update.
 
     Example:
         >>> import torch, tkeras

@@ -35,9 +35,11 @@ class SeparableConv1D(_SeparableConv):
         pointwise_initializer: initializer for the pointwise kernel (default
             ``'glorot_uniform'``).
         bias_initializer: initializer for the bias (default ``'zeros'``).
-        depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
-            depthwise_constraint, pointwise_constraint, bias_constraint: not supported yet
-            (issue #5); must be None.
+        depthwise_regularizer, pointwise_regularizer, bias_regularizer: regularizers of the
+            kernels (Keras layout) and bias, added to ``losses``; activity_regularizer: of the
+            output, after each call.
+        depthwise_constraint, pointwise_constraint, bias_constraint: constraints applied to
+            the kernels (Keras layout) and bias after each optimizer update.
 
     Example:
         >>> import torch, tkeras

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations
+from tkeras import activations, constraints, regularizers
 from tkeras.backend import layout
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, not_implemented
@@ -26,6 +26,12 @@ class Dense(Layer):
         use_bias: whether to add a bias vector.
         kernel_initializer: initializer for the kernel (default ``'glorot_uniform'``).
         bias_initializer: initializer for the bias (default ``'zeros'``).
+        kernel_regularizer: regularizer of the kernel (Keras layout), added to ``losses``.
+        bias_regularizer: regularizer of the bias, added to ``losses``.
+        activity_regularizer: regularizer of the output, added to ``losses`` after each call.
+        kernel_constraint: constraint applied to the kernel after each optimizer update.
+        bias_constraint: constraint applied to the bias after each optimizer update.
+        lora_rank, lora_alpha, quantization_config: not supported; must be None.
 
     Example:
         >>> import torch, tkeras
@@ -53,10 +59,6 @@ class Dense(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         not_implemented(
             type(self).__name__,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
             lora_rank=lora_rank,
             lora_alpha=lora_alpha,
             quantization_config=quantization_config,
@@ -67,6 +69,10 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.bias = None
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
@@ -81,12 +87,18 @@ class Dense(Layer):
         self.kernel = self.add_weight(
             shape=(in_dim, self.units),
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
             name="kernel",
             layout=layout.TRANSPOSE,
         )
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=(self.units,), initializer=self.bias_initializer, name="bias"
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: in_dim})
 

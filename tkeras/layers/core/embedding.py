@@ -8,6 +8,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from tkeras import constraints, regularizers
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, not_implemented
 from tkeras.layers.validation import positive_int
@@ -28,6 +29,8 @@ class Embedding(Layer):
         input_dim: vocabulary size (largest id + 1).
         output_dim: size of each embedding vector.
         embeddings_initializer: initializer (default ``'uniform'``, i.e. U(-0.05, 0.05)).
+        embeddings_regularizer: regularizer of the embeddings matrix, added to ``losses``.
+        embeddings_constraint: constraint applied to the embeddings after each update.
         mask_zero: whether id 0 is padding; ``compute_mask`` then returns ``ids != 0`` and
             Sequential passes the mask to the layers that take one (RNNs).
         weights: optional embeddings array (or ``[embeddings]``) to start from.
@@ -40,17 +43,32 @@ class Embedding(Layer):
         torch.Size([1, 3, 4])
     """
 
-    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
-                 embeddings_regularizer: Any = None, embeddings_constraint: Any = None,
-                 mask_zero: bool = False, weights: Any = None, lora_rank: int | None = None,
-                 lora_alpha: float | None = None, quantization_config: Any = None,
-                 input_length: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        embeddings_initializer: Any = "uniform",
+        embeddings_regularizer: Any = None,
+        embeddings_constraint: Any = None,
+        mask_zero: bool = False,
+        weights: Any = None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
+        quantization_config: Any = None,
+        input_length: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         if input_length is not None and "input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length,)
         super().__init__(**kwargs)
-        not_implemented(type(self).__name__, embeddings_regularizer=embeddings_regularizer,
-                        embeddings_constraint=embeddings_constraint, lora_rank=lora_rank,
-                        lora_alpha=lora_alpha, quantization_config=quantization_config)
+        not_implemented(
+            type(self).__name__,
+            lora_rank=lora_rank,
+            lora_alpha=lora_alpha,
+            quantization_config=quantization_config,
+        )
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.input_dim = positive_int(self, "input_dim", input_dim)
         self.output_dim = positive_int(self, "output_dim", output_dim)
         self.embeddings_initializer = embeddings_initializer
@@ -69,9 +87,13 @@ class Embedding(Layer):
             self.set_weights(weights)
 
     def build(self, input_shape: Any) -> None:
-        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
-                                          initializer=self.embeddings_initializer,
-                                          name="embeddings")
+        self.embeddings = self.add_weight(
+            shape=(self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+            name="embeddings",
+        )
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         if inputs.dtype not in _INDEX_DTYPES:
@@ -79,8 +101,10 @@ class Embedding(Layer):
         if self.input_length is not None and inputs.shape[-1] != self.input_length:
             self._check_input(inputs)
         if inputs.device.type != "cpu":
-            torch._assert_async(((inputs >= 0) & (inputs < self.input_dim)).all(),
-                                f"Embedding {self.name!r}: ids must be in [0, {self.input_dim})")
+            torch._assert_async(
+                ((inputs >= 0) & (inputs < self.input_dim)).all(),
+                f"Embedding {self.name!r}: ids must be in [0, {self.input_dim})",
+            )
         return F.embedding(inputs, self.embeddings)
 
     def _cast_ids(self, inputs: torch.Tensor) -> torch.Tensor:

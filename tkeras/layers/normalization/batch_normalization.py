@@ -9,9 +9,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import config, initializers
+from tkeras import config, constraints, initializers, regularizers
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented, resolve_training
+from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.normalization import _axes
 
 _RENORM_KEYS = ("rmax", "rmin", "dmax")
@@ -38,8 +38,10 @@ class BatchNormalization(Layer):
         beta_initializer, gamma_initializer, moving_mean_initializer,
             moving_variance_initializer: initializers (``'zeros'``, ``'ones'``, ``'zeros'``,
             ``'ones'``).
-        beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: not supported
-            yet (issue #5); must be None.
+        beta_regularizer, gamma_regularizer: regularizers of ``beta`` and ``gamma``, added to
+            ``losses``.
+        beta_constraint, gamma_constraint: constraints applied to ``beta`` and ``gamma`` after
+            each optimizer update.
         renorm: whether to use Batch Renormalization (training only; extra statistics).
         renorm_clipping: dict with optional keys ``'rmax'``, ``'rmin'``, ``'dmax'`` clipping the
             renorm corrections ``r`` to ``[rmin, rmax]`` and ``d`` to ``[-dmax, dmax]``; used
@@ -90,13 +92,10 @@ class BatchNormalization(Layer):
     ) -> None:
         super().__init__(**kwargs)
         cls = type(self).__name__
-        not_implemented(
-            cls,
-            beta_regularizer=beta_regularizer,
-            gamma_regularizer=gamma_regularizer,
-            beta_constraint=beta_constraint,
-            gamma_constraint=gamma_constraint,
-        )
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         if synchronized:
             raise NotImplementedError(
                 f"{cls}: the argument `synchronized` is not supported yet (received "
@@ -155,10 +154,20 @@ class BatchNormalization(Layer):
         shape = (channels,)
         if self.scale:
             self.gamma = self.add_weight(
-                shape=shape, initializer=self.gamma_initializer, name="gamma"
+                shape=shape,
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+                name="gamma",
             )
         if self.center:
-            self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, name="beta")
+            self.beta = self.add_weight(
+                shape=shape,
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+                name="beta",
+            )
         self.moving_mean = self.add_weight(
             shape=shape,
             initializer=self.moving_mean_initializer,

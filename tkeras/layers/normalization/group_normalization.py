@@ -7,9 +7,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import initializers
+from tkeras import constraints, initializers, regularizers
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented
+from tkeras.layers.layer import Layer
 from tkeras.layers.normalization import _axes
 
 
@@ -30,8 +30,10 @@ class GroupNormalization(Layer):
         center: whether to add the learned offset ``beta``.
         scale: whether to multiply by the learned scale ``gamma``.
         beta_initializer, gamma_initializer: initializers (``'zeros'``, ``'ones'``).
-        beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: not supported
-            yet (issue #5); must be None.
+        beta_regularizer, gamma_regularizer: regularizers of ``beta`` and ``gamma``, added to
+            ``losses``.
+        beta_constraint, gamma_constraint: constraints applied to ``beta`` and ``gamma`` after
+            each optimizer update.
 
     Example:
         >>> import torch, tkeras
@@ -63,13 +65,10 @@ class GroupNormalization(Layer):
                 "expected a positive integer (or -1 for instance normalization), got "
                 f"groups={groups!r}."
             )
-        not_implemented(
-            cls,
-            beta_regularizer=beta_regularizer,
-            gamma_regularizer=gamma_regularizer,
-            beta_constraint=beta_constraint,
-            gamma_constraint=gamma_constraint,
-        )
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.groups = int(groups)
         self.axis = _axes.int_axis(cls, axis)
         self.epsilon = float(epsilon)
@@ -112,11 +111,19 @@ class GroupNormalization(Layer):
             )
         if self.scale:
             self.gamma = self.add_weight(
-                shape=(channels,), initializer=self.gamma_initializer, name="gamma"
+                shape=(channels,),
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+                name="gamma",
             )
         if self.center:
             self.beta = self.add_weight(
-                shape=(channels,), initializer=self.beta_initializer, name="beta"
+                shape=(channels,),
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+                name="beta",
             )
         self._to_cf, self._from_cf, _ = _axes.channels_first_views(axis, rank)
         self.input_spec = InputSpec(ndim=rank, axes={self.axis: channels})

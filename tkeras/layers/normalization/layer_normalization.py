@@ -8,9 +8,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import initializers
+from tkeras import constraints, initializers, regularizers
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented
+from tkeras.layers.layer import Layer
 from tkeras.layers.normalization import _axes
 
 
@@ -27,8 +27,10 @@ class LayerNormalization(Layer):
         center: whether to add the learned offset ``beta``.
         scale: whether to multiply by the learned scale ``gamma``.
         beta_initializer, gamma_initializer: initializers (``'zeros'``, ``'ones'``).
-        beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: not supported
-            yet (issue #5); must be None.
+        beta_regularizer, gamma_regularizer: regularizers of ``beta`` and ``gamma``, added to
+            ``losses``.
+        beta_constraint, gamma_constraint: constraints applied to ``beta`` and ``gamma`` after
+            each optimizer update.
         rms_scaling: keyword only, deprecated as in Keras (with its warning): ``x`` is
             multiplied by ``gamma / sqrt(var + epsilon)`` without centering and without
             ``beta``; ``gamma`` is created even with ``scale=False``.
@@ -69,13 +71,10 @@ class LayerNormalization(Layer):
             )
         super().__init__(**kwargs)
         cls = type(self).__name__
-        not_implemented(
-            cls,
-            beta_regularizer=beta_regularizer,
-            gamma_regularizer=gamma_regularizer,
-            beta_constraint=beta_constraint,
-            gamma_constraint=gamma_constraint,
-        )
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.axis = _axes.axis_list(cls, axis)
         self.epsilon = float(epsilon)
         self.center = center
@@ -97,10 +96,20 @@ class LayerNormalization(Layer):
         shape = tuple(sizes[a] for a in axes)
         if self.scale or self.rms_scaling:
             self.gamma = self.add_weight(
-                shape=shape, initializer=self.gamma_initializer, name="gamma"
+                shape=shape,
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+                name="gamma",
             )
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, name="beta")
+            self.beta = self.add_weight(
+                shape=shape,
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+                name="beta",
+            )
         ordered = sorted(axes)
         self._dims = tuple(ordered)
         self._trailing = ordered == list(range(rank - len(ordered), rank))

@@ -14,11 +14,11 @@ from typing import Any
 
 import torch
 
-from tkeras import activations
+from tkeras import activations, constraints, regularizers
 from tkeras import config as _config
 from tkeras.backend import layout
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented, resolve_training
+from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_rnn import _BaseRNN
 from tkeras.layers.validation import positive_int
@@ -73,15 +73,12 @@ class _BaseRNNCell(Layer):
         for option, value in (_cell_options or {}).items():
             setattr(self, option, value)
         name = type(self).__name__
-        not_implemented(
-            name,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-        )
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.units = positive_int(self, "units", units)
         self.activation = activations.get(activation)
         self.recurrent_activation = (
@@ -143,12 +140,16 @@ class _BaseRNNCell(Layer):
             shape=(in_dim, gates * units),
             name="kernel",
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
             layout=kernel_layout,
         )
         self.recurrent_kernel = self.add_weight(
             shape=(units, gates * units),
             name="recurrent_kernel",
             initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
             layout=kernel_layout,
         )
         if self.use_bias:
@@ -156,6 +157,8 @@ class _BaseRNNCell(Layer):
                 shape=self._bias_shape(),
                 name="bias",
                 initializer=self._bias_init(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
                 layout=layout.Gates(gates, self._gate_perm, transpose=False),
             )
             if self._single_bias:

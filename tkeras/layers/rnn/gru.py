@@ -31,6 +31,11 @@ class GRU(_BaseRNN):
         kernel_initializer: initializer of the input kernel (default 'glorot_uniform').
         recurrent_initializer: initializer of the recurrent kernel (default 'orthogonal').
         bias_initializer: initializer of the bias (default 'zeros').
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: regularizers of the
+            weights (Keras layout), added to ``losses``.
+        activity_regularizer: regularizer of the outputs, added after each call.
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to the
+            weights (Keras layout) after each optimizer update.
         dropout: float in [0, 1), fraction of the inputs dropped in training (one mask per
             sequence, reused at every timestep; one per gate with ``recurrent_dropout``).
         recurrent_dropout: float in [0, 1), fraction of the recurrent state dropped in training

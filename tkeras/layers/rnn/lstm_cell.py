@@ -25,6 +25,10 @@ class LSTMCell(_BaseRNNCell):
         recurrent_initializer: initializer of the recurrent kernel (default 'orthogonal').
         bias_initializer: initializer of the bias (default 'zeros').
         unit_forget_bias: start the forget-gate bias at 1.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: regularizers of the
+            weights (Keras layout), added to ``losses``.
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to the
+            weights (Keras layout) after each optimizer update.
         dropout: float in [0, 1), fraction of the inputs dropped in training (one mask, one
             per gate with ``recurrent_dropout``, reused until ``reset_dropout_mask``).
         recurrent_dropout: float in [0, 1), fraction of the previous ``h`` dropped in training.

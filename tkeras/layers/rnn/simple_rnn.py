@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -36,6 +37,11 @@ class SimpleRNN(_BaseRNN):
         kernel_initializer: initializer of the input kernel (default 'glorot_uniform').
         recurrent_initializer: initializer of the recurrent kernel (default 'orthogonal').
         bias_initializer: initializer of the bias (default 'zeros').
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: regularizers of the
+            weights (Keras layout), added to ``losses``.
+        activity_regularizer: ignored with a warning, as Keras 3's SimpleRNN ignores it.
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to the
+            weights (Keras layout) after each optimizer update.
         dropout: float in [0, 1), fraction of the inputs dropped in training (one mask per
             sequence, reused at every timestep).
         recurrent_dropout: float in [0, 1), fraction of the recurrent state dropped in training
@@ -60,7 +66,9 @@ class SimpleRNN(_BaseRNN):
         torch.Size([2, 4])
 
     Differences from Keras: ``dropout``/``recurrent_dropout`` outside [0, 1) raise instead of
-    being clipped; dropout masks come from torch's generator (same distribution, other values).
+    being clipped; dropout masks come from torch's generator (same distribution, other values);
+    ``activity_regularizer``, which Keras 3's SimpleRNN accepts and never applies, is ignored
+    the same way but with a warning.
     """
 
     _num_gates = 1
@@ -92,6 +100,15 @@ class SimpleRNN(_BaseRNN):
         seed: int | None = None,
         **kwargs: Any,
     ) -> None:
+        if activity_regularizer is not None:
+            # Keras 3's SimpleRNN accepts the argument but never passes it on: no penalty.
+            warnings.warn(
+                f"SimpleRNN: activity_regularizer={activity_regularizer!r} is ignored, as in "
+                "Keras 3 (its SimpleRNN never applies it). Add an ActivityRegularization layer "
+                "after the SimpleRNN to penalize its outputs.",
+                stacklevel=3,
+            )
+            activity_regularizer = None
         super().__init__(
             units,
             activation=activation,

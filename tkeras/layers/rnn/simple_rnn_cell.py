@@ -22,6 +22,10 @@ class SimpleRNNCell(_BaseRNNCell):
         kernel_initializer: initializer of the input kernel (default 'glorot_uniform').
         recurrent_initializer: initializer of the recurrent kernel (default 'orthogonal').
         bias_initializer: initializer of the bias (default 'zeros').
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: regularizers of the
+            weights (Keras layout), added to ``losses``.
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to the
+            weights (Keras layout) after each optimizer update.
         dropout: float in [0, 1), fraction of the inputs dropped in training (one mask per
             sequence, reused at every step until ``reset_dropout_mask``).
         recurrent_dropout: float in [0, 1), fraction of the previous state dropped in training.
