@@ -1,6 +1,6 @@
 """An image classifier with augmentation layers (active only during fit), on the 8x8 digits.
 
-    python examples/augmented_classifier.py
+python examples/augmented_classifier.py
 """
 
 import tkeras as keras

@@ -1,6 +1,6 @@
 """A convolutional autoencoder with transposed convolutions, on the shipped 8x8 digits.
 
-    python examples/conv_autoencoder.py
+python examples/conv_autoencoder.py
 """
 
 import numpy as np

@@ -40,14 +40,6 @@ NOT_YET: list[tuple[str, Any]] = [
 # Layer-specific arguments that are not supported yet: (layer, argument) -> non-default value.
 NOT_YET_PER_LAYER: dict[tuple[str, str], Any] = {
     ("BatchNormalization", "synchronized"): True,  # cross-replica statistics: data parallel
-    # ConvLSTM's weight regularizers and constraints: tkeras/layers/rnn/conv_lstm.py still
-    # refuses them (its activity_regularizer works, through the Layer base).
-    **{
-        (f"ConvLSTM{rank}D", f"{weight}_{kind}"): value
-        for rank in (1, 2, 3)
-        for weight in ("kernel", "recurrent", "bias")
-        for kind, value in (("regularizer", "l2"), ("constraint", "non_neg"))
-    },
 }
 # Arguments whose only valid value is the default, in Keras too (every other value raises
 # ValueError in both libraries, pinned in that family's tests): (layer, argument) -> reason.
@@ -191,7 +183,7 @@ def test_not_yet_arguments_are_found():
     pairs = {(layer, arg) for layer, arg, _ in NOT_YET_PAIRS}
     assert ("Dense", "lora_rank") in pairs and ("Embedding", "quantization_config") in pairs
     assert ("Dense", "kernel_regularizer") not in pairs
-    assert ("ConvLSTM2D", "kernel_regularizer") in pairs
+    assert ("ConvLSTM2D", "kernel_regularizer") not in pairs
     stale = sorted(key for key in NOT_YET_PER_LAYER if key not in pairs)
     assert not stale, f"NOT_YET_PER_LAYER entries naming no constructor argument: {stale}"
 

@@ -287,6 +287,9 @@ def _layer_cases() -> list[Case]:
             continue
         base = next(c for c in CASES if getattr(tkeras.layers, c.layer) is cls)
         kwargs = {**base.kwargs, **{arg: VALUES[arg] for arg in args}}
+        if name.startswith("ConvLSTM"):
+            # Its recurrent kernel has rank 3: the orthogonal penalty needs rank 2 (in Keras too).
+            kwargs["recurrent_regularizer"] = {"class_name": "L1", "config": {"l1": 0.04}}
         cases.append(Case(base.layer, kwargs, base.input_shape, base.data, id=f"{name}"))
     return cases
 

@@ -27,6 +27,8 @@ FAMILIES = (
     "metrics",
     "optimizers",
     "callbacks",
+    "regularizers",
+    "constraints",
 )
 # Classes whose public methods are compared with Keras's (methods tkeras has).
 METHOD_CLASSES = {

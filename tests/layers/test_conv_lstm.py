@@ -478,12 +478,13 @@ def test_constructor_errors(kwargs, match):
         tkeras.layers.ConvLSTM2D(**kwargs)
 
 
-@pytest.mark.parametrize(
-    "arg", ["kernel_regularizer", "recurrent_constraint", "bias_regularizer", "bias_constraint"]
-)
-def test_regularizers_and_constraints_not_implemented(arg):
-    with pytest.raises(NotImplementedError, match=rf"ConvLSTM1D: the argument `{arg}` is not"):
-        tkeras.layers.ConvLSTM1D(3, 2, **{arg: "l2" if "regularizer" in arg else "non_neg"})
+def test_weight_regularizers_reach_model_losses():
+    layer = tkeras.layers.ConvLSTM1D(3, 2, kernel_regularizer="l2", bias_constraint="non_neg")
+    layer(torch.randn(2, 4, 5, 2))
+    (penalty,) = layer.losses
+    expected = 0.01 * (layer.kernel.numpy() ** 2).sum()
+    assert float(penalty.detach()) == pytest.approx(float(expected), rel=1e-5)
+    assert layer.bias.constraint is not None
 
 
 def test_build_errors():

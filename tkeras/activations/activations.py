@@ -28,8 +28,11 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     else:
         x = F.relu(x)
     if clip:
-        x = torch.clip(x, min=torch.zeros((), dtype=x.dtype, device=x.device),
-                       max=torch.full((), max_value, dtype=x.dtype, device=x.device))
+        x = torch.clip(
+            x,
+            min=torch.zeros((), dtype=x.dtype, device=x.device),
+            max=torch.full((), max_value, dtype=x.dtype, device=x.device),
+        )
     if negative is not None:
         x = x - negative_slope * negative
     return x
@@ -149,8 +152,9 @@ def log_sigmoid(x):
 
 
 def sparse_sigmoid(x):
-    return torch.where(x <= -1, torch.zeros_like(x),
-                       torch.where(x >= 1, torch.ones_like(x), 0.5 * (x + 1)))
+    return torch.where(
+        x <= -1, torch.zeros_like(x), torch.where(x >= 1, torch.ones_like(x), 0.5 * (x + 1))
+    )
 
 
 def hard_silu(x):
@@ -180,8 +184,9 @@ def sparsemax(x, axis=-1):
     r = torch.arange(1, x.size(axis) + 1, device=x.device, dtype=x.dtype).view(shape)
     support = z - (cumsum - 1) / r > 0
     k = support.sum(dim=axis, keepdim=True)
-    tau = (torch.where(support, cumsum, torch.zeros_like(cumsum)).sum(dim=axis, keepdim=True)
-           - 1) / k
+    tau = (
+        torch.where(support, cumsum, torch.zeros_like(cumsum)).sum(dim=axis, keepdim=True) - 1
+    ) / k
     return torch.clamp(x - tau, min=0.0)
 
 

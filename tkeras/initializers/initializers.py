@@ -19,8 +19,9 @@ from tkeras.utils.registry import Registry
 REGISTRY = Registry("initializer")
 
 
-def compute_fans(shape: tuple[int, ...], input_axes: Any = None,
-                 output_axes: Any = None) -> tuple[int, int]:
+def compute_fans(
+    shape: tuple[int, ...], input_axes: Any = None, output_axes: Any = None
+) -> tuple[int, int]:
     """Keras's fan_in and fan_out for a Keras-layout shape (kernels are (..., in, out)).
 
     ``input_axes`` and ``output_axes`` (both or neither) name the axes whose sizes multiply into
@@ -28,8 +29,10 @@ def compute_fans(shape: tuple[int, ...], input_axes: Any = None,
     """
     shape = tuple(shape)
     if input_axes is not None and output_axes is not None:
-        return (int(math.prod(shape[a] for a in input_axes)),
-                int(math.prod(shape[a] for a in output_axes)))
+        return (
+            int(math.prod(shape[a] for a in input_axes)),
+            int(math.prod(shape[a] for a in output_axes)),
+        )
     if len(shape) < 1:
         return 1, 1
     if len(shape) == 1:
@@ -73,8 +76,7 @@ class _RandomInitializer(Initializer):
     def __init__(self, seed: int | None = None) -> None:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise ValueError(
-                "`seed` argument should be an integer or None. "
-                f"Received: seed={seed!r}"
+                f"`seed` argument should be an integer or None. Received: seed={seed!r}"
             )
         self._init_seed = seed
         self.seed = seed if seed is not None else _python_random.randint(1, int(1e9))
@@ -198,8 +200,9 @@ class TruncatedNormal(RandomNormal):
     """Normal values redrawn beyond two standard deviations of the mean."""
 
     def __call__(self, shape, dtype=None):
-        return _truncated_normal(tuple(shape), self.mean, self.stddev, _dtype(dtype),
-                                 self._generator())
+        return _truncated_normal(
+            tuple(shape), self.mean, self.stddev, _dtype(dtype), self._generator()
+        )
 
 
 _MODES = ("fan_in", "fan_out", "fan_avg")
@@ -220,9 +223,15 @@ class VarianceScaling(_RandomInitializer):
         output_axes: optional axes whose sizes multiply into fan_out (with ``input_axes``).
     """
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in",
-                 distribution: str = "truncated_normal", seed: int | None = None,
-                 input_axes: Any = None, output_axes: Any = None):
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+        input_axes: Any = None,
+        output_axes: Any = None,
+    ):
         super().__init__(seed)
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
@@ -232,8 +241,10 @@ class VarianceScaling(_RandomInitializer):
         if distribution == "normal":
             distribution = "truncated_normal"
         if distribution not in _DISTRIBUTIONS:
-            raise ValueError(f"Invalid `distribution` argument: {distribution!r}. "
-                             f"Expected one of {_DISTRIBUTIONS}.")
+            raise ValueError(
+                f"Invalid `distribution` argument: {distribution!r}. "
+                f"Expected one of {_DISTRIBUTIONS}."
+            )
         self.scale, self.mode, self.distribution = scale, mode, distribution
         self.input_axes, self.output_axes = input_axes, output_axes
 
@@ -244,8 +255,9 @@ class VarianceScaling(_RandomInitializer):
         gen, dtype = self._generator(), _dtype(dtype)
         if self.distribution == "truncated_normal":
             # 0.879... is the stddev of a unit normal truncated to [-2, 2].
-            return _truncated_normal(tuple(shape), 0.0, math.sqrt(scale) / 0.87962566103423978,
-                                     dtype, gen)
+            return _truncated_normal(
+                tuple(shape), 0.0, math.sqrt(scale) / 0.87962566103423978, dtype, gen
+            )
         out = torch.empty(tuple(shape), dtype=torch.float64)
         if self.distribution == "untruncated_normal":
             out.normal_(0.0, math.sqrt(scale), generator=gen)
@@ -255,43 +267,85 @@ class VarianceScaling(_RandomInitializer):
         return out.to(dtype)
 
     def get_config(self):
-        return {"seed": self._init_seed, "scale": self.scale, "mode": self.mode,
-                "distribution": self.distribution, "input_axes": self.input_axes,
-                "output_axes": self.output_axes}
+        return {
+            "seed": self._init_seed,
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 def _scaling(name: str, scale: float, mode: str, distribution: str, doc: str):
     class _Scaling(VarianceScaling):
         __doc__ = doc
 
-        def __init__(self, seed: int | None = None, input_axes: Any = None,
-                     output_axes: Any = None) -> None:
-            super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed,
-                             input_axes=input_axes, output_axes=output_axes)
+        def __init__(
+            self, seed: int | None = None, input_axes: Any = None, output_axes: Any = None
+        ) -> None:
+            super().__init__(
+                scale=scale,
+                mode=mode,
+                distribution=distribution,
+                seed=seed,
+                input_axes=input_axes,
+                output_axes=output_axes,
+            )
 
         def get_config(self):
-            return {"seed": self._init_seed, "input_axes": self.input_axes,
-                    "output_axes": self.output_axes}
+            return {
+                "seed": self._init_seed,
+                "input_axes": self.input_axes,
+                "output_axes": self.output_axes,
+            }
 
     _Scaling.__name__ = _Scaling.__qualname__ = name
     return _Scaling
 
 
-GlorotUniform = _scaling("GlorotUniform", 1.0, "fan_avg", "uniform",
-                         "Glorot uniform: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)).")
-GlorotNormal = _scaling("GlorotNormal", 1.0, "fan_avg", "truncated_normal",
-                        "Glorot normal: truncated normal, stddev sqrt(2 / (fan_in + fan_out)).")
-HeUniform = _scaling("HeUniform", 2.0, "fan_in", "uniform",
-                     "He uniform: U(-l, l) with l = sqrt(6 / fan_in).")
-HeNormal = _scaling("HeNormal", 2.0, "fan_in", "truncated_normal",
-                    "He normal: truncated normal, stddev sqrt(2 / fan_in).")
-LecunUniform = _scaling("LecunUniform", 1.0, "fan_in", "uniform",
-                        "LeCun uniform: U(-l, l) with l = sqrt(3 / fan_in).")
-LecunNormal = _scaling("LecunNormal", 1.0, "fan_in", "truncated_normal",
-                       "LeCun normal: truncated normal, stddev sqrt(1 / fan_in).")
-for _cls, _name in ((GlorotUniform, "glorot_uniform"), (GlorotNormal, "glorot_normal"),
-                    (HeUniform, "he_uniform"), (HeNormal, "he_normal"),
-                    (LecunUniform, "lecun_uniform"), (LecunNormal, "lecun_normal")):
+GlorotUniform = _scaling(
+    "GlorotUniform",
+    1.0,
+    "fan_avg",
+    "uniform",
+    "Glorot uniform: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)).",
+)
+GlorotNormal = _scaling(
+    "GlorotNormal",
+    1.0,
+    "fan_avg",
+    "truncated_normal",
+    "Glorot normal: truncated normal, stddev sqrt(2 / (fan_in + fan_out)).",
+)
+HeUniform = _scaling(
+    "HeUniform", 2.0, "fan_in", "uniform", "He uniform: U(-l, l) with l = sqrt(6 / fan_in)."
+)
+HeNormal = _scaling(
+    "HeNormal",
+    2.0,
+    "fan_in",
+    "truncated_normal",
+    "He normal: truncated normal, stddev sqrt(2 / fan_in).",
+)
+LecunUniform = _scaling(
+    "LecunUniform", 1.0, "fan_in", "uniform", "LeCun uniform: U(-l, l) with l = sqrt(3 / fan_in)."
+)
+LecunNormal = _scaling(
+    "LecunNormal",
+    1.0,
+    "fan_in",
+    "truncated_normal",
+    "LeCun normal: truncated normal, stddev sqrt(1 / fan_in).",
+)
+for _cls, _name in (
+    (GlorotUniform, "glorot_uniform"),
+    (GlorotNormal, "glorot_normal"),
+    (HeUniform, "he_uniform"),
+    (HeNormal, "he_normal"),
+    (LecunUniform, "lecun_uniform"),
+    (LecunNormal, "lecun_normal"),
+):
     REGISTRY.add(_name, _cls, _cls.__name__)
 
 
@@ -311,8 +365,10 @@ class Orthogonal(_RandomInitializer):
     def __call__(self, shape, dtype=None):
         shape = tuple(shape)
         if len(shape) < 2:
-            raise ValueError("The tensor to initialize must be at least two-dimensional. "
-                             f"Received: shape={shape} of rank {len(shape)}.")
+            raise ValueError(
+                "The tensor to initialize must be at least two-dimensional. "
+                f"Received: shape={shape} of rank {len(shape)}."
+            )
         rows, cols = math.prod(shape[:-1]), shape[-1]
         a = torch.empty(max(rows, cols), min(rows, cols), dtype=torch.float64)
         a.normal_(0.0, 1.0, generator=self._generator())
@@ -340,8 +396,10 @@ class Identity(Initializer):
     def __call__(self, shape, dtype=None):
         shape = tuple(shape)
         if len(shape) != 2:
-            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
-                             f"Received: shape={shape} of rank {len(shape)}.")
+            raise ValueError(
+                "Identity matrix initializer can only be used for 2D matrices. "
+                f"Received: shape={shape} of rank {len(shape)}."
+            )
         return (self.gain * torch.eye(*shape, dtype=torch.float64)).to(_dtype(dtype))
 
     def get_config(self):

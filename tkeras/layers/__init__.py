@@ -11,8 +11,8 @@ from tkeras.layers.convolutional import *  # noqa: F403
 from tkeras.layers.convolutional import __all__ as _convolutional_all
 from tkeras.layers.core import *  # noqa: F403
 from tkeras.layers.core import __all__ as _core_all
-from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer
+from tkeras.layers.input_spec import InputSpec  # noqa: F401  (listed in __all__ below)
+from tkeras.layers.layer import Layer  # noqa: F401  (listed in __all__ below)
 from tkeras.layers.merging import *  # noqa: F403
 from tkeras.layers.merging import __all__ as _merging_all
 from tkeras.layers.normalization import *  # noqa: F403

@@ -31,8 +31,9 @@ class Dropout(Layer):
         True
     """
 
-    def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.rate = check_rate(self, rate)
         self.noise_shape = self._validate_noise_shape(noise_shape)
@@ -52,12 +53,16 @@ class Dropout(Layer):
                 raise TypeError
             noise_shape = tuple(noise_shape)
         except TypeError:
-            raise ValueError(f"{prefix} Expected a tuple or list of integers or None. "
-                             f"Received: noise_shape={noise_shape!r}") from None
+            raise ValueError(
+                f"{prefix} Expected a tuple or list of integers or None. "
+                f"Received: noise_shape={noise_shape!r}"
+            ) from None
         for i, dim in enumerate(noise_shape):
             if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0):
-                raise ValueError(f"{prefix} Expected all elements to be positive integers or "
-                                 f"None. Received element at index {i}: {dim!r}")
+                raise ValueError(
+                    f"{prefix} Expected all elements to be positive integers or "
+                    f"None. Received element at index {i}: {dim!r}"
+                )
         return noise_shape
 
     def _generator(self, device: torch.device) -> torch.Generator:

@@ -28,16 +28,22 @@ class Reshape(Layer):
         try:
             target = tuple(int(d) for d in target_shape)
         except (TypeError, ValueError):
-            raise ValueError(f"Reshape {self.name!r}: `target_shape` must be a tuple of ints. "
-                             f"Received: target_shape={target_shape!r}") from None
+            raise ValueError(
+                f"Reshape {self.name!r}: `target_shape` must be a tuple of ints. "
+                f"Received: target_shape={target_shape!r}"
+            ) from None
         if any(d < -1 for d in target):
-            raise ValueError(f"Reshape {self.name!r}: each dimension in `target_shape` must be a "
-                             "non-negative integer, or -1 for a single unknown dimension. "
-                             f"Received: target_shape={target_shape!r}")
+            raise ValueError(
+                f"Reshape {self.name!r}: each dimension in `target_shape` must be a "
+                "non-negative integer, or -1 for a single unknown dimension. "
+                f"Received: target_shape={target_shape!r}"
+            )
         if sum(d == -1 for d in target) > 1:
-            raise ValueError(f"Reshape {self.name!r}: there must be at most one unknown "
-                             f"dimension (-1) in `target_shape`. "
-                             f"Received: target_shape={target_shape!r}")
+            raise ValueError(
+                f"Reshape {self.name!r}: there must be at most one unknown "
+                f"dimension (-1) in `target_shape`. "
+                f"Received: target_shape={target_shape!r}"
+            )
         self.target_shape = target
         self.built = True
 

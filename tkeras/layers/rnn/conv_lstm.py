@@ -19,11 +19,11 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations, initializers
+from tkeras import activations, constraints, initializers, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, not_implemented, resolve_training
+from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.padding import output_length, same_pads
 from tkeras.layers.rnn import _steps
 
@@ -94,15 +94,12 @@ class _ConvLSTM(Layer):
         zero_output_for_mask = kwargs.pop("zero_output_for_mask", False)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         name = type(self).__name__
-        not_implemented(
-            name,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-        )
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.rank = rank
         self.filters = validation.positive_int(self, "filters", filters)
         self.kernel_size = validation.int_tuple(self, "kernel_size", kernel_size, rank)
@@ -227,12 +224,16 @@ class _ConvLSTM(Layer):
         self.kernel = self.add_weight(
             shape=(*self.kernel_size, in_channels, _GATES * self.filters),
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
             name="kernel",
             layout=kernel_layout,
         )
         self.recurrent_kernel = self.add_weight(
             shape=(*self.kernel_size, self.filters, _GATES * self.filters),
             initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
             name="recurrent_kernel",
             layout=kernel_layout,
         )
@@ -244,7 +245,11 @@ class _ConvLSTM(Layer):
                 var.data = var.data.contiguous(memory_format=fmt)
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=(_GATES * self.filters,), initializer=self._bias_init(), name="bias"
+                shape=(_GATES * self.filters,),
+                initializer=self._bias_init(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
             )
             weights.append(self.bias)
         for var in weights:  # Keras's variable paths go through the cell
