@@ -208,3 +208,41 @@ def test_differs_detects_defaults():
     assert not _differs(None, None) and not _differs(1, 1) and not _differs("x", "x")
     assert _differs(1.0, 1) and _differs(True, 1) and _differs(2, 1) and _differs([1], None)
     assert _differs(3, inspect.Parameter.empty)
+
+
+@pytest.mark.parametrize("layer_name", sorted(LAYERS))
+def test_every_layer_keeps_torch_module_methods(layer_name):
+    """A built layer still works as an nn.Module: .to(), train()/eval(), state_dict, deepcopy.
+
+    Catches a layer method that shadows one of nn.Module's (e.g. a private ``_apply``)."""
+    import copy
+
+    import torch
+
+    L = tkeras.layers
+    wrappers = {  # layers whose case specs hold nested layers: build a simple instance
+        "Bidirectional": (lambda: L.Bidirectional(L.LSTM(3)), (2, 5, 4)),
+        "TimeDistributed": (lambda: L.TimeDistributed(L.Dense(2)), (2, 5, 4)),
+        "RNN": (lambda: L.RNN(L.LSTMCell(3)), (2, 5, 4)),
+        "StackedRNNCells": (lambda: L.StackedRNNCells([L.LSTMCell(3)]), (2, 4)),
+    }
+    if layer_name in wrappers:
+        make, shape = wrappers[layer_name]
+        layer = make()
+    else:
+        case = next(c for c in CASES if _class_of(c) is LAYERS[layer_name])
+        layer = getattr(tkeras.layers, case.layer)(**case.kwargs)
+        merge = [m for module in MODULES for m in getattr(module, "MERGE_CASES", [])]
+        shapes = [list(map(tuple, s)) for name, kw, s in merge if name == case.layer]
+        shape = shapes[0] if shapes else case.input_shape
+    if layer_name == "StackedRNNCells":
+        layer.build(shape)
+    else:
+        layer.build_from_shape(shape)
+    layer.to(torch.device("cpu")).to(torch.float32)
+    layer.train()
+    layer.eval()
+    state = layer.state_dict()
+    twin = copy.deepcopy(layer)
+    twin.load_state_dict(state)
+    assert set(twin.state_dict()) == set(state)

@@ -98,7 +98,7 @@ class _RandomImageLayer(_ImageLayer):
     """An image augmentation layer: random per-sample transforms in training only (private).
 
     In training (``training=True``, a training call context, or ``layer.train()``) ``call``
-    draws the random parameters with ``_draw`` and applies them with ``_apply`` on an
+    draws the random parameters with ``_draw`` and applies them with ``_transform`` on an
     ``(N, C, H, W)`` view; otherwise it returns ``_inference(inputs)``. With ``seed=None`` the
     draws come from torch's global generator (``torch.manual_seed`` makes them reproducible);
     with an int seed, from the layer's own generator, one per device, seeded on first use.
@@ -140,7 +140,7 @@ class _RandomImageLayer(_ImageLayer):
         if not resolve_training(self, training):
             return self._inference(inputs)
         x = self._to_nchw(inputs)
-        y = self._apply(x, self._draw(x))
+        y = self._transform(x, self._draw(x))
         return self._from_nchw(y, inputs.dim() == 3)
 
     def _inference(self, inputs: torch.Tensor) -> torch.Tensor:
@@ -150,7 +150,7 @@ class _RandomImageLayer(_ImageLayer):
         """The random parameters for a batch of (N, C, H, W) images."""
         raise NotImplementedError
 
-    def _apply(self, images: torch.Tensor, params: Any) -> torch.Tensor:
+    def _transform(self, images: torch.Tensor, params: Any) -> torch.Tensor:
         """The transform of (N, C, H, W) images with the parameters from ``_draw``."""
         raise NotImplementedError
 
@@ -234,7 +234,7 @@ def value_range(layer: Any, value: Any) -> tuple[float, float]:
 class _RandomAffineLayer(_RandomImageLayer):
     """RandomRotation, RandomZoom, RandomTranslation: a random affine map per image (private).
 
-    ``_draw`` returns Keras's (N, 6) transform matrices; ``_apply`` samples the float32 images
+    ``_draw`` returns Keras's (N, 6) transform matrices; ``_transform`` samples the float32 images
     through them with ``affine.affine_transform`` (``F.grid_sample``), filling the area from
     outside the image by ``fill_mode``.
 
@@ -260,7 +260,7 @@ class _RandomAffineLayer(_RandomImageLayer):
         self.interpolation = choice(self, "interpolation", interpolation, affine.INTERPOLATIONS)
         self.fill_value = number(self, "fill_value", fill_value)
 
-    def _apply(self, images: torch.Tensor, matrix: torch.Tensor) -> torch.Tensor:
+    def _transform(self, images: torch.Tensor, matrix: torch.Tensor) -> torch.Tensor:
         return affine.affine_transform(
             as_float(images), matrix, self.interpolation, self.fill_mode, self.fill_value
         )

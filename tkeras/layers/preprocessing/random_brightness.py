@@ -59,7 +59,7 @@ class RandomBrightness(_RandomImageLayer):
         delta = self._uniform((images.shape[0],), *self.factor, images.device)
         return delta * (high - low)
 
-    def _apply(self, images: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+    def _transform(self, images: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
         if images.is_floating_point():
             images = as_float(images)
         out = images + delta.to(images.dtype)[:, None, None, None]

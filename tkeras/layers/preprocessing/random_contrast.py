@@ -60,7 +60,7 @@ class RandomContrast(_RandomImageLayer):
         lower, upper = self.factor
         return self._uniform((images.shape[0],), 1.0 - lower, 1.0 + upper, images.device)
 
-    def _apply(self, images: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
+    def _transform(self, images: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
         images = as_float(images)
         # Keras averages over the height, then over the width.
         mean = images.mean(dim=2, keepdim=True).mean(dim=3, keepdim=True)

@@ -54,6 +54,6 @@ class RandomFlip(_RandomImageLayer):
         """Which images flip: (N,) booleans, each True with probability 1/2."""
         return self._uniform((images.shape[0],), 0.0, 1.0, images.device) <= 0.5
 
-    def _apply(self, images: torch.Tensor, flips: torch.Tensor) -> torch.Tensor:
+    def _transform(self, images: torch.Tensor, flips: torch.Tensor) -> torch.Tensor:
         images = as_float(images)
         return torch.where(flips[:, None, None, None], images.flip(self._dims), images)
