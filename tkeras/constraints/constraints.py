@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from tkeras import config as _config
-from tkeras.utils.registry import Registry
+from tkeras.utils.registry import Registry, get_object
 
 REGISTRY = Registry("constraint")
 
@@ -252,19 +252,10 @@ def get(identifier: Any) -> Any:
         >>> tkeras.constraints.get("max_norm").max_value
         2
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = REGISTRY.lookup(identifier)
-    else:
-        obj = identifier
-    if isinstance(obj, type):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(
-        f"Could not interpret constraint identifier: {identifier!r}. Expected a name such as "
-        "'max_norm', a config dict, a Constraint or a function f(w) -> w."
+    return get_object(
+        identifier,
+        REGISTRY,
+        deserialize,
+        "constraint",
+        "a name such as 'max_norm', a config dict, a Constraint or a function f(w) -> w",
     )

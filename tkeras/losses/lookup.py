@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from tkeras.losses import crossentropy, divergence, focal, margin, overlap, regression
 from tkeras.losses.loss import Loss, LossFunctionWrapper
 from tkeras.utils.naming import to_snake_case
-from tkeras.utils.registry import Registry
+from tkeras.utils.registry import (
+    Registry,
+    deserialize_object,
+    get_object,
+    serialize_object,
+)
 
 REGISTRY = Registry("loss")
 
@@ -51,16 +55,6 @@ for _obj in CLASSES + FUNCTIONS:
 ALL_OBJECTS_DICT = {name: REGISTRY.lookup(name) for name in REGISTRY.names()}
 
 
-def serialize_function(fn: Callable[..., Any]) -> dict[str, Any]:
-    """Keras's config for a plain function: ``{'class_name': 'function', 'config': name, ...}``."""
-    return {
-        "module": "builtins",
-        "class_name": "function",
-        "config": fn.__name__,
-        "registered_name": "function",
-    }
-
-
 def deserialize_function(config: Any, registry: Registry = REGISTRY) -> Callable[..., Any]:
     """The function named by a ``serialize_function`` config (or a name, or the function)."""
     if callable(config):
@@ -80,16 +74,7 @@ def serialize(loss: Any) -> dict[str, Any]:
         >>> tkeras.losses.serialize(tkeras.losses.MeanSquaredError())["class_name"]
         'MeanSquaredError'
     """
-    if isinstance(loss, Loss):
-        return {
-            "module": "keras.losses",
-            "class_name": type(loss).__name__,
-            "config": loss.get_config(),
-            "registered_name": None,
-        }
-    if callable(loss) and hasattr(loss, "__name__"):
-        return serialize_function(loss)
-    raise TypeError(f"Could not serialize loss {loss!r}: expected a Loss or a loss function.")
+    return serialize_object(loss, Loss, "keras.losses", "loss", "a Loss or a loss function")
 
 
 def deserialize(name: Any, custom_objects: dict[str, Any] | None = None) -> Any:
@@ -104,19 +89,7 @@ def deserialize(name: Any, custom_objects: dict[str, Any] | None = None) -> Any:
         >>> tkeras.losses.deserialize({"class_name": "Huber", "config": {"delta": 2.0}}).delta
         2.0
     """
-    custom_objects = custom_objects or {}
-    if isinstance(name, str):
-        return custom_objects[name] if name in custom_objects else REGISTRY.lookup(name)
-    if not isinstance(name, dict) or "class_name" not in name:
-        raise ValueError(
-            f"Could not deserialize loss {name!r}: expected a name or a dict with 'class_name'."
-        )
-    if name["class_name"] == "function":
-        fn_name = name["config"]
-        return custom_objects[fn_name] if fn_name in custom_objects else REGISTRY.lookup(fn_name)
-    cls_name = name["class_name"]
-    cls = custom_objects[cls_name] if cls_name in custom_objects else REGISTRY.lookup(cls_name)
-    return cls.from_config(name.get("config") or {})
+    return deserialize_object(name, custom_objects, "loss", REGISTRY, REGISTRY)
 
 
 def get(identifier: Any) -> Any:
@@ -134,21 +107,12 @@ def get(identifier: Any) -> Any:
         >>> tkeras.losses.get("mse").__name__
         'mean_squared_error'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = REGISTRY.lookup(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(
-        f"Could not interpret loss identifier: {identifier!r}. Expected a name, a config dict, "
-        "a Loss class or instance, or a callable."
+    return get_object(
+        identifier,
+        REGISTRY,
+        deserialize,
+        "loss",
+        "a name, a config dict, a Loss class or instance, or a callable",
     )
 
 

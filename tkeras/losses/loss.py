@@ -208,7 +208,7 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict[str, Any]:
-        from tkeras.losses.lookup import serialize_function
+        from tkeras.utils.registry import serialize_function
 
         config = super().get_config()
         config["fn"] = serialize_function(self.fn)

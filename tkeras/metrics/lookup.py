@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,7 @@ from tkeras.metrics.f_score import F1Score, FBetaScore
 from tkeras.metrics.metric import Metric
 from tkeras.metrics.reduction import Mean, MeanMetricWrapper, Sum
 from tkeras.utils.naming import to_snake_case
-from tkeras.utils.registry import Registry
+from tkeras.utils.registry import Registry, deserialize_object, get_object, serialize_object
 
 CLASSES = (
     Metric, Mean, Sum, MeanMetricWrapper,
@@ -74,16 +73,7 @@ def serialize(metric: Any) -> dict[str, Any]:
         >>> tkeras.metrics.serialize(tkeras.metrics.AUC())["class_name"]
         'AUC'
     """
-    if isinstance(metric, Metric):
-        return {
-            "module": "keras.metrics",
-            "class_name": type(metric).__name__,
-            "config": metric.get_config(),
-            "registered_name": None,
-        }
-    if callable(metric) and hasattr(metric, "__name__"):
-        return loss_lookup.serialize_function(metric)
-    raise TypeError(f"Could not serialize metric {metric!r}: expected a Metric or a function.")
+    return serialize_object(metric, Metric, "keras.metrics", "metric", "a Metric or a function")
 
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
@@ -98,19 +88,7 @@ def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> An
         >>> tkeras.metrics.deserialize({"class_name": "AUC", "config": {"curve": "PR"}}).curve
         'PR'
     """
-    custom_objects = custom_objects or {}
-    if isinstance(config, str):
-        return custom_objects[config] if config in custom_objects else REGISTRY.lookup(config)
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            f"Could not deserialize metric {config!r}: expected a name or a dict with 'class_name'."
-        )
-    if config["class_name"] == "function":
-        name = config["config"]
-        return custom_objects[name] if name in custom_objects else FUNCTION_REGISTRY.lookup(name)
-    name = config["class_name"]
-    cls = custom_objects[name] if name in custom_objects else REGISTRY.lookup(name)
-    return cls.from_config(config.get("config") or {})
+    return deserialize_object(config, custom_objects, "metric", REGISTRY, FUNCTION_REGISTRY)
 
 
 def get(identifier: Any) -> Any:
@@ -128,19 +106,10 @@ def get(identifier: Any) -> Any:
         >>> tkeras.metrics.get("mse").name
         'mean_squared_error'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = REGISTRY.lookup(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(
-        f"Could not interpret metric identifier: {identifier!r}. Expected a name, a config "
-        "dict, a Metric class or instance, or a function."
+    return get_object(
+        identifier,
+        REGISTRY,
+        deserialize,
+        "metric",
+        "a name, a config dict, a Metric class or instance, or a function",
     )

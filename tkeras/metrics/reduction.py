@@ -176,7 +176,7 @@ class MeanMetricWrapper(Mean):
         return self._fn(y_true, y_pred, **self._fn_kwargs), None
 
     def get_config(self) -> dict[str, Any]:
-        from tkeras.losses.lookup import serialize_function
+        from tkeras.utils.registry import serialize_function
 
         return {**super().get_config(), "fn": serialize_function(self._fn), **self._fn_kwargs}
 

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from tkeras.layers.layer import Layer
+from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
 from tkeras.models.symbolic import KerasTensor, Node, flatten_kt, map_kt
 
@@ -155,7 +156,7 @@ class Functional(Model):
 
     @property
     def layers(self) -> list[Layer]:
-        return list(self._modules["layers"])
+        return LayerList(self._modules["layers"])
 
     @property
     def inputs(self) -> list[KerasTensor]:

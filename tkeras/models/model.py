@@ -168,6 +168,61 @@ class Model(Trainer, Layer):
 
         return json.dumps(serialize_keras_object(self), **kwargs)
 
+    def export(
+        self,
+        filepath: Any,
+        format: str = "tf_saved_model",
+        verbose: bool | None = None,
+        input_signature: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Export the model for inference as an ONNX file or a torch.export program (.pt2).
+
+        Both formats trace the model once with ``torch.export.export`` in inference mode;
+        every ``None`` axis of the input signature (the batch axis at least) stays dynamic.
+        ``onnxruntime.InferenceSession(path)`` runs the ONNX file and
+        ``torch.export.load(path).module()`` the ``.pt2``, neither needing tkeras. The write
+        is atomic.
+
+        Args:
+            filepath: the artifact's path (ending in ``.pt2`` for ``format='torch'``).
+            format: ``'onnx'`` or ``'torch'``. Keras's ``'tf_saved_model'`` (the default, as
+                in Keras), ``'openvino'`` and ``'litert'`` raise NotImplementedError.
+            verbose: print a message once saved (and, for ONNX, torch's export steps);
+                None means True.
+            input_signature: the model call's positional arguments as ``tkeras.layers.InputSpec``,
+                KerasTensors or tensors (a tensor's batch axis becomes dynamic), e.g.
+                ``[tkeras.layers.InputSpec(shape=(None, 28, 28, 1), dtype='float32')]``, or
+                ``[[spec_a, spec_b]]`` for a two-input model. None: from the model's inputs.
+            **kwargs: ``opset_version`` (ONNX); ``strict``, ``dynamic_shapes``,
+                ``preserve_module_call_signature``,
+                ``prefer_deferred_runtime_asserts_over_guards`` (``'torch'``, passed to
+                ``torch.export.export``).
+
+        Differences from Keras: ``'tf_saved_model'``, ``'openvino'`` and ``'litert'`` are
+        not supported; ``format='torch'`` keeps the ``None`` axes dynamic (Keras exports them
+        at size 1 unless given ``dynamic_shapes``), except where the trace fixes one (a fused
+        RNN's time axis on CPU), which warns; ONNX prefers ``torch.export`` and falls back to
+        a TorchScript trace, checked at other sizes, only where ``torch.export`` fixes a
+        ``None`` axis (Keras uses TorchScript, unchecked, whenever an axis is ``None``).
+
+        Example:
+            >>> import os, tempfile, tkeras
+            >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+            >>> model.export(os.path.join(tempfile.mkdtemp(), "m.onnx"), format="onnx",
+            ...              verbose=False)
+        """
+        from tkeras.saving.export import export_model
+
+        export_model(
+            self,
+            filepath,
+            format=format,
+            verbose=verbose,
+            input_signature=input_signature,
+            **kwargs,
+        )
+
     def get_compile_config(self) -> dict[str, Any]:
         """The compile arguments as Keras's serialized compile config ({} if not compiled)."""
         from tkeras.saving.model_config import get_compile_config

@@ -10,6 +10,7 @@ from torch import nn
 
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
+from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
 from tkeras.models.symbolic import KerasTensor
 
@@ -72,7 +73,7 @@ class Sequential(Model):
 
     @property
     def layers(self) -> list[Layer]:
-        return list(self._modules["layers"])
+        return LayerList(self._modules["layers"])
 
     def add(self, layer: Any, rebuild: bool = True) -> None:
         """Append a layer (or, first, an ``Input`` / ``InputLayer``) to the stack."""

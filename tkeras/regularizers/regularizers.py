@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from tkeras import config as _config
-from tkeras.utils.registry import Registry
+from tkeras.utils.registry import Registry, get_object
 
 REGISTRY = Registry("regularizer")
 
@@ -282,19 +282,10 @@ def get(identifier: Any) -> Any:
         >>> tkeras.regularizers.get("l2").l2
         0.01
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = REGISTRY.lookup(identifier)
-    else:
-        obj = identifier
-    if isinstance(obj, type):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(
-        f"Could not interpret regularizer identifier: {identifier!r}. Expected a name such as "
-        "'l2', a config dict, a Regularizer or a function f(weight) -> scalar."
+    return get_object(
+        identifier,
+        REGISTRY,
+        deserialize,
+        "regularizer",
+        "a name such as 'l2', a config dict, a Regularizer or a function f(weight) -> scalar",
     )

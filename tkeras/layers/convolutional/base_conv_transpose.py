@@ -7,16 +7,13 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations, constraints, regularizers
+from tkeras import constraints, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
-from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer
+from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 
 # Rank 1 runs the 2-D op on an (N, C, 1, L) view, as Conv1D does.
 _CONV_TRANSPOSE_OPS = {1: F.conv_transpose2d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
-_CHANNELS_LAST_FORMATS = {4: torch.channels_last, 5: torch.channels_last_3d}
-_SPATIAL_NAMES = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
 def keras_crops(
@@ -60,7 +57,7 @@ def torch_plan(crop_left: int, crop_right: int, stride: int) -> tuple[int, int, 
     return before, pad, pad - crop_right
 
 
-class _ConvTranspose(Layer):
+class _ConvTranspose(_ConvCommon):
     """N-D transposed convolution with Keras's arguments; private, use Conv1DTranspose/2D/3D.
 
     The kernel has Keras's layout ``(*kernel_size, filters, in_channels)`` in
@@ -115,17 +112,12 @@ class _ConvTranspose(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        name = type(self).__name__
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.rank = rank
         self.filters = validation.positive_int(self, "filters", filters)
-        self.kernel_size = validation.int_tuple(self, "kernel_size", kernel_size, rank)
-        self.strides = validation.int_tuple(self, "strides", strides, rank)
-        self.dilation_rate = validation.int_tuple(self, "dilation_rate", dilation_rate, rank)
-        self.padding = validation.padding(self, padding)
+        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding)
         self.output_padding = None
         if output_padding is not None:
             self.output_padding = validation.int_tuple(
@@ -133,28 +125,16 @@ class _ConvTranspose(Layer):
             )
             if any(op >= s for op, s in zip(self.output_padding, self.strides)):
                 raise ValueError(
-                    f"{name} {self.name!r}: each value of `output_padding` must be strictly "
-                    f"less than the matching `strides` value. Received: "
+                    f"{type(self).__name__} {self.name!r}: each value of `output_padding` must "
+                    f"be strictly less than the matching `strides` value. Received: "
                     f"output_padding={self.output_padding}, strides={self.strides}."
                 )
         self.data_format = validation.data_format(self, data_format)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{name} {self.name!r}: `strides > 1` is not supported in conjunction with "
-                f"`dilation_rate > 1`. Received: strides={self.strides} and "
-                f"dilation_rate={self.dilation_rate}"
-            )
-        self.activation = activations.get(activation)
-        self._activation = None if self.activation is activations.linear else self.activation
-        self.use_bias = use_bias
+        self._check_strides_with_dilation()
+        self._init_activation_and_bias(activation, use_bias, bias_initializer)
         self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
-        self.bias = None
+        self._init_layout(_CONV_TRANSPOSE_OPS)
 
-        self._channels_last = self.data_format == "channels_last"
-        self._channel_axis = -1 if self._channels_last else 1
-        self._unsqueeze = rank == 1 and not self._channels_last
-        self._op = _CONV_TRANSPOSE_OPS[rank]
         ops = [None] * rank if self.output_padding is None else self.output_padding
         self._crops = [
             keras_crops(k, s, d, self.padding, op)
@@ -162,31 +142,18 @@ class _ConvTranspose(Layer):
         ]
         plans = [torch_plan(cl, cr, s) for (cl, cr), s in zip(self._crops, self.strides)]
         # Everything below is independent of the input size, so it is planned once, here.
-        lead = (1,) if rank == 1 else ()
-        self._op_strides = lead + self.strides
-        self._op_dilation = lead + self.dilation_rate
-        self._op_padding = (0,) * len(lead) + tuple(p[1] for p in plans)
-        self._op_output_padding = (0,) * len(lead) + tuple(p[2] for p in plans)
+        self._op_padding = self._op_pad_lead + tuple(p[1] for p in plans)
+        self._op_output_padding = self._op_pad_lead + tuple(p[2] for p in plans)
         extra: list[int] = []
         for before, _, _ in reversed(plans):  # F.pad lists the last axis first
             extra += [before, 0]
         self._input_pad = tuple(extra) if any(extra) else None
-        self.input_spec = InputSpec(ndim=rank + 2)
 
     # ------------------------------------------------------------------ build, call
 
-    def _spatial(self, input_shape: tuple) -> tuple:
-        return tuple(input_shape[1:-1] if self._channels_last else input_shape[2:])
-
     def build(self, input_shape: tuple) -> None:
         input_shape = tuple(input_shape)
-        in_channels = input_shape[self._channel_axis]
-        if in_channels is None:
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: the channel dimension of the inputs "
-                f"(axis {self._channel_axis} for data_format={self.data_format!r}) must be "
-                f"known to build the layer. Received: input_shape={input_shape}"
-            )
+        in_channels = self._in_channels(input_shape)
         self.compute_output_shape(input_shape)
         self.kernel = self.add_weight(
             shape=(*self.kernel_size, self.filters, in_channels),
@@ -196,26 +163,12 @@ class _ConvTranspose(Layer):
             name="kernel",
             layout=layout.ConvTransposeKernel(squeeze_rank1=self.rank == 1),
         )
-        if self._channels_last:
-            fmt = _CHANNELS_LAST_FORMATS[self.kernel.dim()]
-            self.kernel.data = self.kernel.data.contiguous(memory_format=fmt)
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: in_channels})
+        self._to_channels_last_format(self.kernel)
+        self._add_bias(self.filters)
+        self._finish_input_spec(in_channels)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        if self._channels_last:
-            x = layout.channels_first_view(inputs, self.rank)
-        elif self._unsqueeze:
-            x = inputs.unsqueeze(2)
-        else:
-            x = inputs
+        x = self._to_op_layout(inputs)
         if self._input_pad is not None:
             x = F.pad(x, self._input_pad)
         y = self._op(
@@ -228,13 +181,7 @@ class _ConvTranspose(Layer):
             1,
             self._op_dilation,
         )
-        if self._channels_last:
-            y = layout.channels_last_view(y, self.rank)
-        elif self._unsqueeze:
-            y = y.squeeze(2)
-        if self._activation is not None:
-            return self._activation(y)
-        return y
+        return self._finish(y)
 
     # ------------------------------------------------------------------ shapes
 
@@ -265,14 +212,4 @@ class _ConvTranspose(Layer):
                     "or output_padding=None."
                 )
             out.append(size)
-        if self._channels_last:
-            return (input_shape[0], *out, self.filters)
-        return (input_shape[0], self.filters, *out)
-
-    def _input_hint(self) -> str:
-        names = _SPATIAL_NAMES[self.rank]
-        axes = (*names, "channels") if self._channels_last else ("channels", *names)
-        return (
-            f"{type(self).__name__} with data_format={self.data_format!r} expects inputs of "
-            f"shape (batch, {', '.join(axes)})."
-        )
+        return self._with_channels(input_shape, out, self.filters)

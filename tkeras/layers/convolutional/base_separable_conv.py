@@ -99,14 +99,7 @@ class _SeparableConv(_DepthwiseConv):
             layout=layout.ConvKernel(squeeze_rank1=self.rank == 1),
         )
         self._to_channels_last_format(self.pointwise_kernel)
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
+        self._add_bias(self.filters)
         self._finish_build(input_shape, in_channels)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:

@@ -27,13 +27,14 @@ import torch
 from tkeras import activations, constraints, regularizers
 from tkeras.backend import layout
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, resolve_training
+from tkeras.layers.layer import resolve_training
 from tkeras.layers.rnn import _steps
+from tkeras.layers.rnn.base_recurrent import _RecurrentLayer
 from tkeras.layers.validation import positive_int
 from tkeras.layers.validation import rate as check_rate
 
 
-class _BaseRNN(Layer):
+class _BaseRNN(_RecurrentLayer):
     """Shared machinery of the recurrent layers; private, never instantiated directly.
 
     Subclasses set the class attributes below and implement ``_fused_activations_ok``,
@@ -107,11 +108,7 @@ class _BaseRNN(Layer):
         self.bias_initializer = bias_initializer
         self.dropout = check_rate(self, dropout, "dropout")
         self.recurrent_dropout = check_rate(self, recurrent_dropout, "recurrent_dropout")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise ValueError(
-                f"{name} {self.name!r}: `seed` must be an int or None. Received: seed={seed!r}"
-            )
-        self.seed = seed
+        self.seed = self._check_seed(seed)
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
@@ -125,21 +122,7 @@ class _BaseRNN(Layer):
                 f"Received: use_cudnn={use_cudnn!r}"
             )
         self.use_cudnn = use_cudnn
-        if implementation not in (1, 2):
-            raise ValueError(
-                f"{name} {self.name!r}: invalid value received for argument "
-                "`implementation`. Expected 1 or 2. "
-                f"Received: implementation={implementation!r}"
-            )
-        # Keras switches to implementation 1 (one dropout mask per gate) whenever
-        # recurrent_dropout is set.
-        self.implementation = 1 if self.recurrent_dropout > 0 else implementation
-        self._per_gate_masks = self._num_gates > 1 and self.implementation == 1
-        self._has_dropout = self.dropout > 0 or self.recurrent_dropout > 0
-        # In training these need per-step masks the fused kernel can't apply.
-        self._train_needs_loop = self.recurrent_dropout > 0 or (
-            self.dropout > 0 and self._per_gate_masks
-        )
+        self._init_implementation(implementation)
         self._fused = use_cudnn is not False and not self.unroll and self._fused_activations_ok()
         if use_cudnn is True:
             reason = self._cudnn_unsupported_reason()
@@ -152,6 +135,24 @@ class _BaseRNN(Layer):
         self._generators: dict[torch.device, torch.Generator] = {}
         self._state_names: tuple[str, ...] = ()
         self.input_spec = InputSpec(ndim=3)
+
+    def _init_implementation(self, implementation: Any) -> None:
+        """Validates ``implementation`` and plans the dropout masks it implies."""
+        if implementation not in (1, 2):
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r}: invalid value received for argument "
+                "`implementation`. Expected 1 or 2. "
+                f"Received: implementation={implementation!r}"
+            )
+        # Keras switches to implementation 1 (one dropout mask per gate) whenever
+        # recurrent_dropout is set.
+        self.implementation = 1 if self.recurrent_dropout > 0 else implementation
+        self._per_gate_masks = self._num_gates > 1 and self.implementation == 1
+        self._has_dropout = self.dropout > 0 or self.recurrent_dropout > 0
+        # In training these need per-step masks the fused kernel can't apply.
+        self._train_needs_loop = self.recurrent_dropout > 0 or (
+            self.dropout > 0 and self._per_gate_masks
+        )
 
     # ------------------------------------------------------------------ subclass hooks
 
@@ -206,11 +207,8 @@ class _BaseRNN(Layer):
                 f'Layer "{self.name}": the last axis of the input shape must be '
                 f"known to build a {name} layer. Received: input_shape={input_shape}"
             )
-        if self.stateful and batch is None:
-            raise ValueError(
-                "When using `stateful=True` in a RNN, the batch size must be static. "
-                f"Found dynamic batch size: sequence.shape={tuple(input_shape)}"
-            )
+        if self.stateful:
+            self._check_static_batch(batch, input_shape)
         gates, units = self._num_gates, self.units
         kernel_layout = layout.Gates(gates, self._gate_perm)
         self.kernel = self.add_weight(
@@ -327,19 +325,7 @@ class _BaseRNN(Layer):
         return tuple(out)
 
     def _stateful_states(self, inputs: torch.Tensor) -> tuple:
-        states = tuple(getattr(self, n) for n in self._state_names)
-        expected = states[0].shape[0]
-        if inputs.shape[0] != expected:
-            raise ValueError(
-                f"If an RNN is stateful, the batch size of the input sequences must be the same "
-                f"as the batch size of the initial state. Layer {self.name!r}:\n"
-                f"- Expected batch size: {expected}\n"
-                f"- Received batch size: {inputs.shape[0]}"
-            )
-        # States stored under inference mode can't be saved for a later backward pass.
-        if not torch.is_inference_mode_enabled() and torch.is_inference(states[0]):
-            states = tuple(s.clone() for s in states)
-        return states
+        return tuple(self._stored_states(inputs))
 
     def _check_mask(self, mask: Any, inputs: torch.Tensor) -> torch.Tensor:
         if self.use_cudnn is True:
@@ -348,15 +334,7 @@ class _BaseRNN(Layer):
                 "fused (cuDNN) kernel does not support a `mask`. Pass use_cudnn='auto' to fall "
                 "back to the step loop."
             )
-        mask = torch.as_tensor(mask, device=inputs.device)
-        want = tuple(inputs.shape[:2])
-        if tuple(mask.shape) != want:
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: `mask` must have shape "
-                f"(batch, timesteps) = {want}; received shape {tuple(mask.shape)}."
-            )
-        if mask.dtype != torch.bool:
-            mask = mask.bool()
+        mask = self._bool_mask(mask, inputs)
         return mask.flip(1) if self.go_backwards else mask
 
     def _dropout_masks(self, x: torch.Tensor) -> tuple:
@@ -371,34 +349,7 @@ class _BaseRNN(Layer):
             rec_mask = self._draw_mask((*count, batch, self.units), self.recurrent_dropout, x)
         return in_mask, rec_mask
 
-    def _draw_mask(self, shape: tuple, rate: float, like: torch.Tensor) -> torch.Tensor:
-        keep = 1.0 - rate
-        generator = None
-        if self.seed is not None:
-            generator = self._generators.get(like.device)
-            if generator is None:
-                generator = torch.Generator(device=like.device).manual_seed(self.seed)
-                self._generators[like.device] = generator
-        mask = torch.empty(shape, dtype=like.dtype, device=like.device)
-        return mask.bernoulli_(keep, generator=generator).div_(keep)
-
     # ------------------------------------------------------------------ states, shapes, masks
-
-    @property
-    def states(self) -> list[torch.Tensor] | None:
-        """The stateful layer's current states ([h] or [h, c]), or None if not stateful."""
-        if not self._state_names:
-            return None
-        return [getattr(self, n) for n in self._state_names]
-
-    def reset_state(self) -> None:
-        """Zero the states of a stateful layer (no-op otherwise)."""
-        for state_name in self._state_names:
-            setattr(self, state_name, torch.zeros_like(getattr(self, state_name)))
-
-    def reset_states(self) -> None:
-        """Alias of ``reset_state`` (Keras compatibility)."""
-        self.reset_state()
 
     def compute_output_shape(self, input_shape: Any, initial_state_shape: Any = None) -> Any:
         batch, steps = input_shape[0], input_shape[1]
@@ -409,11 +360,3 @@ class _BaseRNN(Layer):
         if self.return_state:
             return (output, *((batch, self.units),) * self._num_states)
         return output
-
-    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
-        output_mask = mask if self.return_sequences else None
-        if self.return_state:
-            return [output_mask] + [None] * self._num_states
-        return output_mask

@@ -44,6 +44,8 @@ class _BaseRNNCell(Layer):
     _input_bias = _BaseRNN._input_bias
     _dropout_masks = _BaseRNN._dropout_masks
     _draw_mask = _BaseRNN._draw_mask
+    _check_seed = _BaseRNN._check_seed
+    _init_implementation = _BaseRNN._init_implementation
 
     def __init__(
         self,
@@ -72,7 +74,6 @@ class _BaseRNNCell(Layer):
         super().__init__(**kwargs)
         for option, value in (_cell_options or {}).items():
             setattr(self, option, value)
-        name = type(self).__name__
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
@@ -90,25 +91,8 @@ class _BaseRNNCell(Layer):
         self.bias_initializer = bias_initializer
         self.dropout = check_rate(self, dropout, "dropout")
         self.recurrent_dropout = check_rate(self, recurrent_dropout, "recurrent_dropout")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise ValueError(
-                f"{name} {self.name!r}: `seed` must be an int or None. Received: seed={seed!r}"
-            )
-        self.seed = seed
-        if implementation not in (1, 2):
-            raise ValueError(
-                f"{name} {self.name!r}: invalid value received for argument "
-                "`implementation`. Expected 1 or 2. "
-                f"Received: implementation={implementation!r}"
-            )
-        # Keras switches to implementation 1 (one dropout mask per gate) whenever
-        # recurrent_dropout is set.
-        self.implementation = 1 if self.recurrent_dropout > 0 else implementation
-        self._per_gate_masks = self._num_gates > 1 and self.implementation == 1
-        self._has_dropout = self.dropout > 0 or self.recurrent_dropout > 0
-        self._train_needs_loop = self.recurrent_dropout > 0 or (
-            self.dropout > 0 and self._per_gate_masks
-        )
+        self.seed = self._check_seed(seed)
+        self._init_implementation(implementation)
         # Whether `RNN` may run this cell on torch's fused kernel (no mask, no unroll).
         self._fused_ok = self._fused_activations_ok()
         self.state_size = [self.units] * 2 if self._num_states == 2 else self.units

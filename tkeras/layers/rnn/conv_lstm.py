@@ -23,9 +23,10 @@ from tkeras import activations, constraints, initializers, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, resolve_training
+from tkeras.layers.layer import resolve_training
 from tkeras.layers.padding import output_length, same_pads
 from tkeras.layers.rnn import _steps
+from tkeras.layers.rnn.base_recurrent import _RecurrentLayer
 
 # Rank 1 runs the 2-D op on an (N, C, 1, L) view, as Conv1D does.
 _CONV_OPS = {1: F.conv2d, 2: F.conv2d, 3: F.conv3d}
@@ -46,7 +47,7 @@ def _pad_plan(
     return op_padding, (tuple(extra) if any(extra) else None)
 
 
-class _ConvLSTM(Layer):
+class _ConvLSTM(_RecurrentLayer):
     """N-D convolutional LSTM with Keras's arguments; private, use ConvLSTM1D/2D/3D.
 
     Weights are Keras's ``kernel (*kernel_size, in_channels, 4*filters)``,
@@ -56,6 +57,7 @@ class _ConvLSTM(Layer):
 
     # Keras keeps the weights on a cell sublayer of this name (variable paths, .weights.h5).
     _cell_name = "conv_lstm_cell"
+    _num_states = 2
 
     def __init__(
         self,
@@ -122,11 +124,7 @@ class _ConvLSTM(Layer):
         self.unit_forget_bias = bool(unit_forget_bias)
         self.dropout = validation.rate(self, dropout, "dropout")
         self.recurrent_dropout = validation.rate(self, recurrent_dropout, "recurrent_dropout")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise ValueError(
-                f"{name} {self.name!r}: `seed` must be an int or None. Received: seed={seed!r}"
-            )
-        self.seed = seed
+        self.seed = self._check_seed(seed)
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
@@ -206,11 +204,8 @@ class _ConvLSTM(Layer):
                 f"{name} {self.name!r}: the channel dimension of the inputs must be known to "
                 f"build the layer. Received: input_shape={input_shape}"
             )
-        if self.stateful and batch is None:
-            raise ValueError(
-                "When using `stateful=True` in a RNN, the batch size must be static. "
-                f"Found dynamic batch size: sequence.shape={input_shape}"
-            )
+        if self.stateful:
+            self._check_static_batch(batch, input_shape)
         state_step = self._state_step_shape(step)
         if 0 in state_step:
             raise ValueError(
@@ -309,7 +304,7 @@ class _ConvLSTM(Layer):
             in_mask, rec_mask = self._dropout_masks(inputs)
         projected = self._project(inputs, in_mask).unbind(1)
         if mask is not None:
-            mask = self._check_mask(mask, inputs)
+            mask = self._bool_mask(mask, inputs)
         if self.go_backwards:
             projected = projected[::-1]
             if mask is not None:
@@ -412,29 +407,7 @@ class _ConvLSTM(Layer):
         return tuple(out)
 
     def _stateful_states(self, inputs: torch.Tensor) -> tuple:
-        states = (self._state_h, self._state_c)
-        expected = states[0].shape[0]
-        if inputs.shape[0] != expected:
-            raise ValueError(
-                f"If an RNN is stateful, the batch size of the input sequences must be the same "
-                f"as the batch size of the initial state. Layer {self.name!r}:\n"
-                f"- Expected batch size: {expected}\n"
-                f"- Received batch size: {inputs.shape[0]}"
-            )
-        # States stored under inference mode can't be saved for a later backward pass.
-        if not torch.is_inference_mode_enabled() and torch.is_inference(states[0]):
-            states = tuple(s.clone() for s in states)
-        return tuple(self._to_op(s) for s in states)
-
-    def _check_mask(self, mask: Any, inputs: torch.Tensor) -> torch.Tensor:
-        mask = torch.as_tensor(mask, device=inputs.device)
-        want = tuple(inputs.shape[:2])
-        if tuple(mask.shape) != want:
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: `mask` must have shape "
-                f"(batch, timesteps) = {want}; received shape {tuple(mask.shape)}."
-            )
-        return mask if mask.dtype == torch.bool else mask.bool()
+        return tuple(self._to_op(s) for s in self._stored_states(inputs))
 
     def _dropout_masks(self, inputs: torch.Tensor) -> tuple:
         """Keras's masks for one call, one per gate, reused at every timestep: the input mask
@@ -448,34 +421,7 @@ class _ConvLSTM(Layer):
             rec_mask = self._draw_mask(shape, self.recurrent_dropout, inputs)
         return in_mask, rec_mask
 
-    def _draw_mask(self, shape: tuple, rate: float, like: torch.Tensor) -> torch.Tensor:
-        keep = 1.0 - rate
-        generator = None
-        if self.seed is not None:
-            generator = self._generators.get(like.device)
-            if generator is None:
-                generator = torch.Generator(device=like.device).manual_seed(self.seed)
-                self._generators[like.device] = generator
-        mask = torch.empty(shape, dtype=like.dtype, device=like.device)
-        return mask.bernoulli_(keep, generator=generator).div_(keep)
-
-    @property
-    def states(self) -> list[torch.Tensor] | None:
-        """The stateful layer's current states [h, c] in Keras's layout, or None."""
-        if not self._state_names:
-            return None
-        return [getattr(self, n) for n in self._state_names]
-
-    def reset_state(self) -> None:
-        """Zero the states of a stateful layer (no-op otherwise)."""
-        for state_name in self._state_names:
-            setattr(self, state_name, torch.zeros_like(getattr(self, state_name)))
-
-    def reset_states(self) -> None:
-        """Alias of ``reset_state`` (Keras compatibility)."""
-        self.reset_state()
-
-    # ------------------------------------------------------------------ shapes, masks
+    # ------------------------------------------------------------------ shapes
 
     def compute_output_shape(self, input_shape: Any, initial_state_shape: Any = None) -> Any:
         input_shape = tuple(input_shape)
@@ -485,11 +431,3 @@ class _ConvLSTM(Layer):
         if self.return_state:
             return (output, state, state)
         return output
-
-    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
-        output_mask = mask if self.return_sequences else None
-        if self.return_state:
-            return [output_mask, None, None]
-        return output_mask

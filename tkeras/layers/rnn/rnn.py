@@ -10,6 +10,7 @@ from tkeras import config as _config
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.rnn import _nest, _steps
+from tkeras.layers.rnn.base_recurrent import _RecurrentLayer
 from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
 from tkeras.layers.rnn.gru_cell import GRUCell
 from tkeras.layers.rnn.lstm_cell import LSTMCell
@@ -22,7 +23,7 @@ from tkeras.layers.rnn.stacked_rnn_cells import initial_state as _initial_state
 _BUILTIN_CELLS = (SimpleRNNCell, LSTMCell, GRUCell)
 
 
-class RNN(Layer):
+class RNN(_RecurrentLayer):
     """Recurrent layer over any RNN cell: ``RNN(LSTMCell(32))``, ``RNN([cell1, cell2])``.
 
     A cell is an object with ``call(inputs, states) -> (output, new_states)`` and a
@@ -123,11 +124,7 @@ class RNN(Layer):
             )
         if self.stateful:
             batch = sequences_shape[0]
-            if batch is None:
-                raise ValueError(
-                    "When using `stateful=True` in a RNN, the batch size must be static. "
-                    f"Found dynamic batch size: sequence.shape={tuple(sequences_shape)}"
-                )
+            self._check_static_batch(batch, sequences_shape)
             states = _initial_state(cell, batch, torch.empty((), dtype=_config.floatx_torch()))
             leaves = _nest.flatten(states)
             self._state_structure = _nest.pack(states, range(len(leaves)))
@@ -235,19 +232,7 @@ class RNN(Layer):
         return _nest.pack(template, out)
 
     def _stateful_states(self, inputs: torch.Tensor) -> list:
-        leaves = [getattr(self, n) for n in self._state_names]
-        expected = leaves[0].shape[0]
-        if inputs.shape[0] != expected:
-            raise ValueError(
-                f"If an RNN is stateful, the batch size of the input sequences must be the same "
-                f"as the batch size of the initial state. Layer {self.name!r}:\n"
-                f"- Expected batch size: {expected}\n"
-                f"- Received batch size: {inputs.shape[0]}"
-            )
-        # States stored under inference mode can't be saved for a later backward pass.
-        if not torch.is_inference_mode_enabled() and torch.is_inference(leaves[0]):
-            leaves = [s.clone() for s in leaves]
-        return _nest.pack(self._state_structure, leaves)
+        return _nest.pack(self._state_structure, self._stored_states(inputs))
 
     def _check_mask(self, mask: Any, inputs: torch.Tensor) -> torch.Tensor:
         mask = torch.as_tensor(mask, device=inputs.device)
@@ -273,15 +258,6 @@ class RNN(Layer):
         if not self._state_names:
             return None
         return _nest.pack(self._state_structure, [getattr(self, n) for n in self._state_names])
-
-    def reset_state(self) -> None:
-        """Zero the states of a stateful layer (no-op otherwise)."""
-        for state_name in self._state_names:
-            setattr(self, state_name, torch.zeros_like(getattr(self, state_name)))
-
-    def reset_states(self) -> None:
-        """Alias of ``reset_state`` (Keras compatibility)."""
-        self.reset_state()
 
     def compute_output_shape(self, sequences_shape: Any, initial_state_shape: Any = None) -> Any:
         batch, steps = sequences_shape[0], sequences_shape[1]

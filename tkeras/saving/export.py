@@ -1,0 +1,521 @@
+"""``model.export()``: the forward pass as an ONNX file or a torch ``ExportedProgram`` (``.pt2``).
+
+Both formats start from one ``torch.export.export`` of the model in inference mode, with every
+``None`` axis of the input signature (the batch axis at least) exported as a dynamic dimension.
+The ONNX file is then translated from that program by torch's exporter (``torch.onnx.export``
+with ``dynamo=True``), so it holds the same graph. Where that trace fixes a ``None`` axis (the
+time axis of a fused RNN on CPU), ONNX falls back to a checked TorchScript trace.
+
+The program's weights are plain ``nn.Parameter`` views (same storage) of the model's
+``tkeras.Variable`` objects: ``Variable.numpy()`` answers in Keras's layout (an LSTM kernel
+``(in, 4u)``), and torch's ONNX optimizer reads ``numpy()`` when it folds constants, so with
+the Variables it folded a transposed LSTM kernel into the graph (onnxruntime then rejects it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import torch
+from torch import nn
+
+from tkeras import config
+from tkeras.backend.convert import standardize_dtype
+from tkeras.backend.variable import Variable
+from tkeras.layers.input_spec import InputSpec
+from tkeras.models.symbolic import KerasTensor
+from tkeras.saving.atomic import _fsync_dir, _fsync_file, atomic_path
+
+# Keras's formats, in Keras's order.
+FORMATS = ("tf_saved_model", "onnx", "openvino", "litert", "torch")
+_UNSUPPORTED = {
+    "tf_saved_model": "a TensorFlow SavedModel needs TensorFlow",
+    "openvino": "OpenVINO export is not implemented (convert the ONNX file with OpenVINO's "
+    "`ovc` instead)",
+    "litert": "LiteRT (TFLite) export is not implemented (it needs litert_torch)",
+}
+# Sample sizes of a `None` axis while tracing: 2 on the batch axis (torch specializes sizes 0
+# and 1 to constants), 8 elsewhere (a sequence length or an image side).
+_SAMPLE_BATCH = 2
+_SAMPLE_OTHER = 8
+
+
+def export_model(
+    model: Any,
+    filepath: Any,
+    format: str = "tf_saved_model",
+    verbose: bool | None = None,
+    input_signature: Any = None,
+    **kwargs: Any,
+) -> None:
+    """Export a model's inference forward pass to ONNX or a torch ``.pt2`` (``Model.export``).
+
+    Args:
+        model: a built tkeras model.
+        filepath: where to write the artifact (a ``.pt2`` path for ``format='torch'``).
+        format: ``'onnx'`` or ``'torch'``; Keras's ``'tf_saved_model'`` (its default),
+            ``'openvino'`` and ``'litert'`` raise NotImplementedError.
+        verbose: print a message once saved (None means True, as in Keras).
+        input_signature: the model's positional arguments as specs: a list of
+            ``tkeras.layers.InputSpec``/``KerasTensor``/tensors, or structures of them (see
+            ``export_onnx``). None reads it from the model.
+        **kwargs: ``opset_version`` for ONNX; for ``'torch'``, ``torch.export.export``'s
+            ``strict``, ``dynamic_shapes``, ``preserve_module_call_signature`` and
+            ``prefer_deferred_runtime_asserts_over_guards``.
+
+    Example:
+        >>> import os, tempfile, tkeras
+        >>> from tkeras.saving.export import export_model
+        >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.pt2")
+        >>> export_model(model, path, format="torch", verbose=False)
+    """
+    if format not in FORMATS:
+        raise ValueError(f"Unrecognized format={format!r}. Supported formats are: {list(FORMATS)}.")
+    if format in _UNSUPPORTED:
+        raise NotImplementedError(
+            f"model.export(format={format!r}) is not supported by tkeras: "
+            f"{_UNSUPPORTED[format]}. Use format='onnx' or format='torch' (a torch.export "
+            "ExportedProgram, .pt2)."
+        )
+    exporter = export_onnx if format == "onnx" else export_torch
+    exporter(model, filepath, verbose=verbose, input_signature=input_signature, **kwargs)
+
+
+def export_onnx(
+    model: Any,
+    filepath: Any,
+    verbose: bool | None = None,
+    input_signature: Any = None,
+    opset_version: int | None = None,
+    **kwargs: Any,
+) -> None:
+    """Write the model's inference forward pass to an ONNX file with a dynamic batch axis.
+
+    The graph comes from ``torch.export.export`` (every ``None`` axis of the signature is
+    dynamic) translated by ``torch.onnx.export(..., dynamo=True)``. If that trace fixes a
+    ``None`` axis (torch's CPU kernels of LSTM, GRU and SimpleRNN loop over the time steps
+    while tracing, so a ``None`` time axis comes out fixed), the model is traced again with
+    TorchScript, checked at other sizes of those axes, and written by torch's TorchScript ONNX
+    exporter, as Keras's torch backend does for every ``None`` axis; if that check fails too,
+    the ``torch.export`` graph is written at the traced size, with a warning naming the axis.
+    The ONNX inputs are named after the model's inputs (``input_layer``, ...), or
+    ``input_{i}``, in the order of the flattened signature. The write is atomic.
+
+    Args:
+        model: a built tkeras model.
+        filepath: the ``.onnx`` path. A model over 2 GB also writes ``<name>.data`` beside it.
+        verbose: print torch's export steps and "Saved artifact at ..." (None means True).
+        input_signature: the positional arguments of the model call, each a
+            ``tkeras.layers.InputSpec(shape=..., dtype=...)``, a ``KerasTensor``, a tensor or
+            array (its batch axis becomes dynamic, the other axes stay fixed), or a list/dict
+            of them for a multi-input model, e.g. ``[[spec_a, spec_b]]``. None: the model's
+            ``inputs`` (functional, Sequential) or the shape it was first called with.
+        opset_version: the ONNX opset (None: torch's default).
+        **kwargs: none are accepted.
+
+    Differences from Keras: Keras's torch backend uses TorchScript whenever the signature has
+    a ``None`` axis (unchecked: a traced Python loop silently fixes its length) and
+    ``torch.export`` otherwise; tkeras prefers ``torch.export`` and checks the TorchScript
+    fallback.
+
+    Example:
+        >>> import os, tempfile, tkeras
+        >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.onnx")
+        >>> model.export(path, format="onnx", verbose=False)
+    """
+    if kwargs:
+        raise ValueError(
+            f"model.export(format='onnx') got unsupported keyword argument(s) {sorted(kwargs)}; "
+            "the only ONNX option is `opset_version`."
+        )
+    if opset_version is not None and (
+        isinstance(opset_version, bool) or not isinstance(opset_version, int)
+    ):
+        raise ValueError(
+            f"`opset_version` must be an int or None. Received: opset_version={opset_version!r}"
+        )
+    verbose = True if verbose is None else bool(verbose)
+    signature = _resolve_signature(model, input_signature)
+    program, fixed = _export_program(model, signature, {"strict": False})
+    names = [getattr(s, "name", None) or f"input_{i}" for i, s in enumerate(_leaves(signature))]
+    write = _torchscript_onnx(model, signature, names, opset_version) if fixed else None
+    if write is None:
+        _warn_fixed(fixed)
+        with warnings.catch_warnings():
+            # torch's translator warns about constants it folds; nothing a user can act on.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx.*")
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"onnxscript.*")
+            onnx_program = torch.onnx.export(
+                program,
+                (),
+                verbose=verbose,
+                input_names=names,
+                opset_version=opset_version,
+                dynamo=True,
+            )
+        write = onnx_program.save
+    _write_files(filepath, write)
+    if verbose:
+        _print(f"Saved artifact at '{os.fspath(filepath)}'.")
+
+
+def export_torch(
+    model: Any,
+    filepath: Any,
+    verbose: bool | None = None,
+    input_signature: Any = None,
+    **kwargs: Any,
+) -> None:
+    """Save the model's inference forward pass as a ``torch.export`` ExportedProgram (``.pt2``).
+
+    ``torch.export.load(filepath).module()(x)`` runs it without tkeras. Every ``None`` axis of
+    the signature (the batch axis at least) is a dynamic dimension. The write is atomic.
+
+    Args:
+        model: a built tkeras model.
+        filepath: a path ending in ``.pt2``.
+        verbose: print "Saved PyTorch ExportedProgram at ..." (None means True).
+        input_signature: as for ``export_onnx``.
+        **kwargs: passed to ``torch.export.export``: ``strict`` (default False),
+            ``dynamic_shapes`` (for a single-input model ``{0: torch.export.Dim("batch")}``
+            is enough; given, it replaces the dynamic ``None`` axes),
+            ``preserve_module_call_signature`` and
+            ``prefer_deferred_runtime_asserts_over_guards``.
+
+    Differences from Keras: Keras exports every ``None`` axis at size 1 (a static program)
+    unless ``dynamic_shapes`` is given; tkeras makes them dynamic. A ``None`` axis that the
+    model's code fixes is exported at its traced size with a warning naming the axis.
+
+    Example:
+        >>> import os, tempfile, torch, tkeras
+        >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.pt2")
+        >>> model.export(path, format="torch", verbose=False)
+        >>> torch.export.load(path).module()(torch.ones(5, 3)).shape
+        torch.Size([5, 2])
+    """
+    path = os.fspath(filepath)
+    if not path.endswith(".pt2"):
+        raise ValueError(
+            f"The PyTorch export requires the filepath to end with '.pt2'. Got: {path}"
+        )
+    supported = {"strict", "dynamic_shapes", "preserve_module_call_signature"}
+    supported.add("prefer_deferred_runtime_asserts_over_guards")
+    unknown = sorted(set(kwargs) - supported)
+    if unknown:
+        raise ValueError(
+            f'Unsupported arguments for `format="torch"`: {", ".join(unknown)}. Supported '
+            f"arguments are: {', '.join(sorted(supported))}."
+        )
+    verbose = True if verbose is None else bool(verbose)
+    signature = _resolve_signature(model, input_signature)
+    options = {"strict": False, **kwargs}
+    user_dynamic = options.pop("dynamic_shapes", None)
+    if user_dynamic is not None:
+        options["dynamic_shapes"] = _normalize_dynamic_shapes(user_dynamic, signature)
+    program, fixed = _export_program(model, signature, options)
+    if user_dynamic is None:
+        _warn_fixed(fixed)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f, warnings.catch_warnings():
+        # A channels_last conv kernel is not contiguous, so torch finds no "complete" tensor
+        # for its storage and (correctly) saves the whole storage, with this warning.
+        warnings.filterwarnings("ignore", message="No complete tensor found in the group")
+        torch.export.save(program, f)
+    if verbose:
+        _print(f"Saved PyTorch ExportedProgram at '{path}'.")
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def get_input_signature(model: Any) -> list:
+    """The model's positional call arguments as specs with a ``None`` batch axis (Keras's
+    ``get_input_signature``).
+
+    Args:
+        model: a built tkeras model.
+
+    Example:
+        >>> import tkeras
+        >>> from tkeras.saving.export import get_input_signature
+        >>> model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+        >>> [(s.shape, s.dtype) for s in get_input_signature(model)]
+        [((None, 3), 'float32')]
+    """
+    from tkeras.models.functional import Functional
+    from tkeras.models.sequential import Sequential
+
+    if not getattr(model, "built", False):
+        raise ValueError(
+            f"The model {getattr(model, 'name', model)!r} has not yet been built. It must be "
+            "built before export: call it on data, call model.build(input_shape), or start it "
+            "with tkeras.Input(shape)."
+        )
+    if isinstance(model, Functional):
+        return [_map(_spec_of, model.input)]
+    if isinstance(model, Sequential):
+        return [_spec_of(model.inputs[0])]
+    shape = model._build_shape
+    if shape is None:
+        raise ValueError(
+            f"Cannot infer the input signature of model {model.name!r}: it was built without "
+            "an input shape. Call it on data once, or pass input_signature="
+            "[tkeras.layers.InputSpec(shape=(None, ...), dtype='float32')]."
+        )
+    return [_map(lambda s: InputSpec(shape=(None, *s[1:]), dtype=config.floatx()), shape, True)]
+
+
+def _spec_of(x: Any) -> InputSpec:
+    """An InputSpec (batch axis None for tensors and KerasTensors) of one signature leaf."""
+    if isinstance(x, InputSpec):
+        if x.shape is None or x.dtype is None:
+            raise ValueError(
+                "The `shape` and `dtype` of an InputSpec in input_signature must be provided. "
+                f"Received: shape={x.shape}, dtype={x.dtype}"
+            )
+        return x
+    if isinstance(x, KerasTensor):
+        return InputSpec(shape=(None, *x.shape[1:]), dtype=x.dtype, name=x.name)
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        dtype = str(x.dtype).replace("torch.", "")
+        return InputSpec(shape=(None, *tuple(x.shape)[1:]), dtype=dtype)
+    raise TypeError(
+        f"Unsupported input_signature entry {x!r} of type {type(x).__name__}. Supported types "
+        "are: tkeras.layers.InputSpec, KerasTensor, torch.Tensor and numpy arrays (or "
+        "lists/dicts of them)."
+    )
+
+
+def _resolve_signature(model: Any, signature: Any) -> list:
+    if signature is None:
+        return get_input_signature(model)
+    if not isinstance(signature, (list, tuple)):
+        signature = [signature]
+    from tkeras.models.functional import Functional
+
+    # A flat list of one spec per input of a multi-input functional model is that model's one
+    # positional argument (Keras wants it wrapped: [[spec_a, spec_b]]).
+    if (
+        isinstance(model, Functional)
+        and isinstance(model.input, (list, tuple))
+        and len(signature) == len(model.inputs) > 1
+        and not any(isinstance(s, (list, tuple, dict)) for s in signature)
+    ):
+        signature = [list(signature)]
+    return [_map(_spec_of, s) for s in signature]
+
+
+def _map(fn: Callable, struct: Any, shapes: bool = False) -> Any:
+    """``fn`` over the leaves of nested lists/tuples/dicts; with ``shapes``, a tuple of
+    ints/None is a leaf (a build shape)."""
+    if shapes and isinstance(struct, (list, tuple)):
+        if all(d is None or isinstance(d, int) for d in struct):
+            return fn(tuple(struct))
+    if isinstance(struct, dict):
+        return {k: _map(fn, v, shapes) for k, v in struct.items()}
+    if isinstance(struct, (list, tuple)):
+        return [_map(fn, v, shapes) for v in struct]
+    return fn(struct)
+
+
+def _leaves(struct: Any) -> list:
+    if isinstance(struct, dict):
+        return [leaf for v in struct.values() for leaf in _leaves(v)]
+    if isinstance(struct, (list, tuple)):
+        return [leaf for v in struct for leaf in _leaves(v)]
+    return [struct]
+
+
+def _dynamic(spec: InputSpec) -> dict[int, Any]:
+    return {i: torch.export.Dim.AUTO for i, d in enumerate(spec.shape) if d is None}
+
+
+def _normalize_dynamic_shapes(dynamic_shapes: Any, signature: list) -> Any:
+    """Keras's forms: ``{0: Dim}`` for a one-tensor model means ``({0: Dim},)``."""
+    one_tensor = len(signature) == 1 and isinstance(signature[0], InputSpec)
+    if isinstance(dynamic_shapes, dict) and one_tensor:
+        if all(isinstance(k, int) for k in dynamic_shapes):
+            return (dynamic_shapes,)
+    return dynamic_shapes
+
+
+# --------------------------------------------------------------------------- export
+
+
+@contextlib.contextmanager
+def _inference_mode_of(model: nn.Module) -> Iterator[None]:
+    """The model in eval mode (Dropout off, BatchNormalization on its moving statistics) for
+    the trace; every module's previous mode comes back after."""
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        yield
+    finally:
+        for m, mode in modes:
+            m.training = mode
+
+
+def _samples(signature: list, device: torch.device, batch: int, other: int) -> tuple:
+    def sample(spec: InputSpec) -> torch.Tensor:
+        sizes = enumerate(spec.shape)
+        shape = [d if d is not None else (batch if i == 0 else other) for i, d in sizes]
+        return torch.ones(shape, dtype=standardize_dtype(spec.dtype), device=device)
+
+    return tuple(_map(sample, s) for s in signature)
+
+
+def _device_of(model: nn.Module) -> torch.device:
+    first = next(iter(model.parameters()), None)
+    return first.device if first is not None else torch.device("cpu")
+
+
+def _export_program(
+    model: Any, signature: list, options: dict
+) -> tuple[torch.export.ExportedProgram, list[tuple[int, InputSpec, int, int]]]:
+    """The ``torch.export`` program of ``model`` in inference mode, with plain weights, and the
+    ``(input index, spec, axis, size)`` of every ``None`` axis the trace fixed."""
+    args = _samples(signature, _device_of(model), _SAMPLE_BATCH, _SAMPLE_OTHER)
+    if "dynamic_shapes" not in options:
+        options = {**options, "dynamic_shapes": tuple(_map(_dynamic, s) for s in signature)}
+    try:
+        with _inference_mode_of(model), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*not properly registered as a submodule")
+            program = torch.export.export(model, args, **options)
+    except Exception as error:
+        shapes = [_map(lambda s: s.shape, s) for s in signature]
+        raise RuntimeError(
+            f"torch.export.export could not trace model {getattr(model, 'name', '')!r} on "
+            f"inputs of shape {shapes} (None axes dynamic, traced at {_SAMPLE_BATCH} on the "
+            f"batch axis and {_SAMPLE_OTHER} elsewhere). Common causes: an op torch.export "
+            "does not support, Python control flow on tensor values, or a None axis too small "
+            "to trace (pass input_signature with fixed sizes). Original error: "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    fixed = _fixed_axes(program, signature)
+    _plain_weights(program)
+    return program, fixed
+
+
+def _fixed_axes(program: torch.export.ExportedProgram, signature: list) -> list:
+    user_inputs = set(program.graph_signature.user_inputs)
+    placeholders = [
+        n for n in program.graph.nodes if n.op == "placeholder" and n.name in user_inputs
+    ]
+    fixed = []
+    for index, (spec, node) in enumerate(zip(_leaves(signature), placeholders)):
+        shape = node.meta["val"].shape
+        for axis, size in enumerate(spec.shape):
+            traced = _fixed_size(shape[axis], program.range_constraints)
+            if size is None and traced is not None:
+                fixed.append((index, spec, axis, traced))
+    return fixed
+
+
+def _warn_fixed(fixed: list) -> None:
+    for index, spec, axis, size in fixed:
+        name = getattr(spec, "name", None) or "unnamed"
+        warnings.warn(
+            f"model.export: axis {axis} of input {index} ({name}, shape {spec.shape}) is None "
+            f"in the input signature, but the trace fixed it: the artifact only accepts size "
+            f"{size} there. The model's code (a Python loop over time steps, e.g. unroll=True) "
+            "or a torch kernel (the fused LSTM/GRU/SimpleRNN on CPU loops over the time axis "
+            "while tracing) depends on that size. Pass input_signature with the size you need.",
+            stacklevel=4,
+        )
+
+
+def _torchscript_onnx(
+    model: Any, signature: list, names: list[str], opset_version: int | None
+) -> Callable[[str], Any] | None:
+    """A writer of the TorchScript-traced ONNX export with every ``None`` axis dynamic, or
+    None if the trace does not hold at other sizes of those axes (``jit.trace``'s check) or
+    torch's legacy exporter fails (or is gone: torch has deprecated it)."""
+    device = _device_of(model)
+    args = _samples(signature, device, _SAMPLE_BATCH, _SAMPLE_OTHER)
+    check = _samples(signature, device, _SAMPLE_BATCH + 1, _SAMPLE_OTHER + 3)
+    dynamic_axes = {
+        name: {axis: "batch" if axis == 0 else f"{name}_{axis}" for axis in _dynamic(spec)}
+        for name, spec in zip(names, _leaves(signature))
+    }
+    buffer = io.BytesIO()
+    try:
+        # no_grad: jit.trace re-traces the check inputs without grad, and the fused RNNs pass
+        # torch.is_grad_enabled() to their kernel, so the two graphs would differ there.
+        with _inference_mode_of(model), torch.no_grad(), warnings.catch_warnings():
+            # TracerWarnings about shape checks and the legacy exporter's deprecation notice.
+            warnings.simplefilter("ignore")
+            traced = torch.jit.trace(model, args, check_inputs=[check], strict=False)
+            torch.onnx.export(
+                traced,
+                args,
+                buffer,
+                input_names=names,
+                dynamic_axes=dynamic_axes,
+                opset_version=opset_version,
+                dynamo=False,
+            )
+    except Exception:  # noqa: BLE001 - any failure means: use the torch.export graph instead
+        return None
+    data = buffer.getvalue()
+
+    def write(path: str) -> None:
+        with open(path, "wb") as f:
+            f.write(data)
+
+    return write
+
+
+def _fixed_size(dim: Any, ranges: dict) -> int | None:
+    """The size an exported axis is fixed to, or None if it is dynamic."""
+    if isinstance(dim, int):
+        return dim
+    expr = dim.node.expr
+    if not expr.free_symbols:  # a symbol the trace specialized to a number
+        return int(expr)
+    bounds = ranges.get(expr)
+    if bounds is not None and bounds.lower == bounds.upper:
+        return int(bounds.lower)
+    return None
+
+
+def _plain_weights(program: torch.export.ExportedProgram) -> None:
+    """Swap each ``tkeras.Variable`` in the program for a plain Parameter on the same storage
+    (whose ``numpy()`` is torch's layout, which torch's exporters assume)."""
+    state = program.state_dict
+    for key, value in list(state.items()):
+        if isinstance(value, Variable):
+            state[key] = nn.Parameter(value.detach(), requires_grad=value.requires_grad)
+
+
+def _write_files(filepath: Any, write: Callable[[str], Any]) -> None:
+    """Run ``write(path)`` in a fresh folder beside ``filepath``, then move every file it made
+    into place, the named file last: readers never see a partial model, and an external-data
+    file keeps the name the model refers to."""
+    path = os.path.abspath(os.fspath(filepath))
+    folder, name = os.path.split(path)
+    os.makedirs(folder, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        write(os.path.join(staging, name))
+        for made in sorted(os.listdir(staging), key=lambda n: n == name):
+            source = os.path.join(staging, made)
+            _fsync_file(source)
+            os.replace(source, os.path.join(folder, made))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _fsync_dir(folder)
+
+
+def _print(message: str) -> None:
+    from tkeras.utils.progbar import print_msg
+
+    print_msg(message)
