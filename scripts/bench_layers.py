@@ -42,8 +42,9 @@ def compare(fns: dict[str, Callable[[], object]], calls: int) -> dict[str, float
     return {k: statistics.median(v) / 1000.0 for k, v in samples.items()}
 
 
-def cases(quick: bool) -> list[tuple[str, Callable, Callable]]:
+def cases(quick: bool, device: torch.device) -> list[tuple[str, Callable, Callable]]:
     torch.manual_seed(0)
+    torch.set_default_device(device)  # inputs, layers' first calls and torch modules alike
     b = 4 if quick else 32
     out = []
 
@@ -80,15 +81,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes and few calls")
     parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or mps")
     args = parser.parse_args()
+    device = torch.device(args.device)
     calls = 50 if args.quick else args.calls
     torch.set_grad_enabled(True)
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {calls} calls per op")
     print("| layer | tkeras (us) | torch (us) | ratio |")
     print("|---|---:|---:|---:|")
-    for name, tk, ref in cases(args.quick):
-        res = compare({"tk": tk, "ref": ref}, calls)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    for name, tk, ref in cases(args.quick, device):
+        res = compare(
+            {"tk": lambda tk=tk: (tk(), sync()), "ref": lambda ref=ref: (ref(), sync())}, calls
+        )
         print(f"| {name} | {res['tk']:.1f} | {res['ref']:.1f} | {res['tk'] / res['ref']:.3f} |")
 
     x = torch.randn(32, 64)
