@@ -44,35 +44,36 @@ def compare(fns: dict[str, Callable[[], object]], calls: int) -> dict[str, float
 
 def cases(quick: bool, device: torch.device) -> list[tuple[str, Callable, Callable]]:
     torch.manual_seed(0)
-    torch.set_default_device(device)  # inputs, layers' first calls and torch modules alike
+    # Tensors are made on the device explicitly: torch.set_default_device would install a
+    # TorchFunctionMode that slows every torch call (and so skew the overhead measured).
     b = 4 if quick else 32
     out = []
 
     # Dense(512, relu) on (32, 512)
     n = 32 if quick else 512
-    x = torch.randn(b, n)
+    x = torch.randn(b, n, device=device)
     dense = tkeras.layers.Dense(n, activation="relu")
     dense(x)
-    linear = nn.Linear(n, n)
+    linear = nn.Linear(n, n).to(device)
     out.append(
         (f"Dense({n}, relu) on {tuple(x.shape)}", lambda: dense(x), lambda: F.relu(linear(x)))
     )
 
     # Conv2D(64, 3) on an NHWC (32, 28, 28, 32) batch; torch gets the same memory as NCHW view.
     h, c, f = (8, 4, 8) if quick else (28, 32, 64)
-    xi = torch.randn(b, h, h, c)
+    xi = torch.randn(b, h, h, c, device=device)
     conv = tkeras.layers.Conv2D(f, 3)
     conv(xi)
-    tconv = nn.Conv2d(c, f, 3)
+    tconv = nn.Conv2d(c, f, 3).to(device)
     x_nchw = xi.permute(0, 3, 1, 2)  # channels_last memory, as a torch user would keep it
     out.append((f"Conv2D({f}, 3) on {tuple(xi.shape)}", lambda: conv(xi), lambda: tconv(x_nchw)))
 
     # LSTM(64) on (32, 100, 64), last output
     t, u = (10, 8) if quick else (100, 64)
-    xs = torch.randn(b, t, u)
+    xs = torch.randn(b, t, u, device=device)
     lstm = tkeras.layers.LSTM(u)
     lstm(xs)
-    tlstm = nn.LSTM(u, u, batch_first=True)
+    tlstm = nn.LSTM(u, u, batch_first=True).to(device)
     out.append((f"LSTM({u}) on {tuple(xs.shape)}", lambda: lstm(xs), lambda: tlstm(xs)[1][0][-1]))
     return out
 
@@ -97,11 +98,11 @@ def main() -> None:
         )
         print(f"| {name} | {res['tk']:.1f} | {res['ref']:.1f} | {res['tk'] / res['ref']:.3f} |")
 
-    x = torch.randn(32, 64)
+    x = torch.randn(32, 64, device=device)
     dense = tkeras.layers.Dense(64)
     dense(x)
-    linear = nn.Linear(64, 64)
-    wrapped = nn.Sequential(nn.Linear(64, 64))
+    linear = nn.Linear(64, 64).to(device)
+    wrapped = nn.Sequential(nn.Linear(64, 64)).to(device)
     res = compare(
         {"dense": lambda: dense(x), "linear": lambda: linear(x), "wrapped": lambda: wrapped(x)},
         calls * 5,

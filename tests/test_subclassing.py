@@ -93,3 +93,36 @@ def test_torch_module_in_functional_graph():
     model = tkeras.Model(i, h)
     assert model.output_shape == (None, 2)
     assert model(torch.ones(3, 6)).shape == (3, 2)
+
+
+def _masked_net(lib):
+    class MaskedNet(lib.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.embed = lib.layers.Embedding(12, 4, mask_zero=True)
+            self.rnn = lib.layers.LSTM(3)
+            self.out = lib.layers.Dense(2)
+
+        def call(self, inputs):
+            return self.out(self.rnn(self.embed(inputs)))
+
+    return MaskedNet()
+
+
+def test_subclassed_model_passes_eager_masks_like_keras():
+    ids = np.array([[3, 5, 0, 0], [0, 0, 7, 2], [1, 2, 3, 4]], "int64")
+    km, tm = _masked_net(keras), _masked_net(tkeras)
+    km(ids)
+    tm(torch.tensor(ids))
+    tm.set_weights(km.get_weights())
+    np.testing.assert_allclose(
+        tm(torch.tensor(ids)).detach().numpy(),
+        keras.ops.convert_to_numpy(km(ids)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    emb = tm.embed(torch.tensor(ids))
+    assert emb._keras_mask.tolist() == (ids != 0).tolist()
+    # Without the mask the padded steps would change the result.
+    unmasked = tm.out(tm.rnn(emb, mask=torch.ones(3, 4, dtype=torch.bool)))
+    assert not torch.allclose(unmasked, tm(torch.tensor(ids)))

@@ -29,6 +29,21 @@ _FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")
 # Set once any layer calls add_loss or gets a weight regularizer, so models skip collecting and
 # clearing losses until then.
 _LOSSES_USED = [False]
+# Set once a mask-creating layer (Embedding(mask_zero=True), Masking) exists: eager calls then
+# attach and read masks on tensors (``_keras_mask``), as Keras does.
+_EAGER_MASKS = [False]
+
+
+def _attach_masks(outputs: Any, masks: Any) -> None:
+    if masks is None:
+        return
+    if isinstance(outputs, (list, tuple)):
+        if not isinstance(masks, (list, tuple)):
+            masks = [masks] + [None] * (len(outputs) - 1)
+        for out, mask in zip(outputs, masks):
+            _attach_masks(out, mask)
+    elif isinstance(outputs, torch.Tensor) and isinstance(masks, torch.Tensor):
+        outputs._keras_mask = masks
 
 
 def resolve_training(module: nn.Module, training: bool | None) -> bool:
@@ -218,12 +233,33 @@ class Layer(nn.Module):
                 self._check_input(inputs)
         elif not isinstance(inputs, (list, tuple, dict)):
             return self(_as_tensor(inputs), *args[1:], **kwargs)
+        if _EAGER_MASKS[0]:
+            return self._call_with_eager_mask(inputs, args, kwargs)
         if kwargs:
             return self._call_with_context(args, kwargs)
         try:
             return self._call_impl(*args)
         except (RuntimeError, TypeError, IndexError) as error:
             return self._recover(error, args, kwargs)
+
+    def _call_with_eager_mask(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
+        # Keras attaches masks to eager tensors, so a subclassed model's LSTM sees the mask its
+        # Embedding(mask_zero=True) made. Only programs that create masks take this path.
+        in_mask = getattr(inputs, "_keras_mask", None) if isinstance(inputs, torch.Tensor) else None
+        if in_mask is not None and self._call_has_mask and kwargs.get("mask") is None:
+            kwargs = {**kwargs, "mask": in_mask}
+        if kwargs:
+            out = self._call_with_context(args, kwargs)
+        else:
+            try:
+                out = self._call_impl(*args)
+            except (RuntimeError, TypeError, IndexError) as error:
+                out = self._recover(error, args, kwargs)
+        mask = kwargs.get("mask", in_mask)
+        if self._supports_masking and (self._creates_mask or mask is not None):
+            if isinstance(inputs, torch.Tensor):
+                _attach_masks(out, self.compute_mask(inputs, mask))
+        return out
 
     def _call_with_context(self, args: tuple, kwargs: dict) -> Any:
         training = kwargs.get("training")
