@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from tkeras.layers.core.input_layer import InputLayer
-from tkeras.layers.layer import Layer
+from tkeras.layers.layer import _EAGER_MASKS, Layer
 from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
 from tkeras.models.symbolic import KerasTensor
@@ -61,7 +61,6 @@ class Sequential(Model):
         self._input_layer: InputLayer | None = None
         self._graph_output: KerasTensor | None = None
         self._call_layers: tuple[Layer, ...] = ()
-        self._masking = False
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._maybe_rebuild()
@@ -145,7 +144,9 @@ class Sequential(Model):
             layer._output_shape = x.shape
         self._graph_output = x
         self._call_layers = tuple(self.layers_)
-        self._masking = _makes_masks(self._call_layers)
+        if _makes_masks(self._call_layers):
+            # Masks then travel on the tensors (Layer's eager-mask path), as in Keras.
+            _EAGER_MASKS[0] = True
         self.built = True
 
     def build_from_shape(self, input_shape: Any) -> None:
@@ -155,21 +156,11 @@ class Sequential(Model):
         self._build_shape = tuple(input_shape)
 
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> Any:
-        if self._masking:
-            return self._call_masked(inputs)
+        # Masks (Embedding(mask_zero=True), Masking) ride on the tensors between layers: a layer
+        # that supports masking reads and passes them on, any other layer drops them.
         x = inputs
         for layer in self._call_layers:
             x = layer(x)
-        return x
-
-    def _call_masked(self, inputs: torch.Tensor) -> Any:
-        # Keras's mask propagation: a layer that supports masking receives the mask (when its
-        # call takes one) and passes on compute_mask(); any other layer drops it.
-        x, mask = inputs, None
-        for layer in self._call_layers:
-            y = layer(x, mask=mask) if mask is not None and layer._call_has_mask else layer(x)
-            mask = layer.compute_mask(x, mask) if layer.supports_masking else None
-            x = y
         return x
 
     @property
