@@ -9,9 +9,11 @@ import numpy as np
 import torch
 
 from tkeras import constraints, initializers, regularizers
+from tkeras.backend.global_state import PROCESS
 from tkeras.backend.layout import IDENTITY, Layout
 from tkeras.backend.variable import Variable
-from tkeras.layers.call_context import _LOSSES_USED, _torch_dtype
+from tkeras.layers.call_context import _torch_dtype
+from tkeras.layers.layer_call import bump_routing
 
 if TYPE_CHECKING:
     from tkeras.layers.layer import Layer
@@ -66,7 +68,8 @@ class LayerWeightsMixin:
         )
         if regularizer is not None:
             var.regularizer = regularizer
-            _LOSSES_USED[0] = True
+            PROCESS.losses_seen = True
+            bump_routing()
         if constraint is not None:
             var.constraint = constraint
         self.register_parameter(key, var)
@@ -80,6 +83,8 @@ class LayerWeightsMixin:
                 for key, existing in list(params.items()):
                     if existing is value and key != name:
                         del params[key]
+        elif isinstance(value, torch.nn.Module):
+            bump_routing()  # a new sublayer may add losses or create masks
         super().__setattr__(name, value)
 
     def _sublayers(self) -> list[Layer]:
