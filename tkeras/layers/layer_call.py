@@ -77,6 +77,8 @@ class LayerCallMixin:
     # Routing, cached per layer and recomputed when PROCESS.route_epoch moves on.
     _route_epoch = -1
     _routes = False
+    # The route epoch while the layer takes the fast path (-1: it does not).
+    _fast_epoch = -1
     _loss_owners: tuple = ()
     # Set on every layer inside a layer that contains a mask-creating layer: masks are read
     # from and attached to its tensors.
@@ -85,24 +87,29 @@ class LayerCallMixin:
     _adds_losses = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # The fast path: a built layer that needs no context, called on one plain tensor.
+        if kwargs or len(args) != 1 or self._fast_epoch != PROCESS.route_epoch:
+            return self._call_general(args, kwargs)
+        inputs = args[0]
+        if inputs.__class__ is not torch.Tensor:
+            return self._call_general(args, kwargs)
+        if inputs.dim() not in self._ranks:
+            self._check_input(inputs)
+        if inputs.dtype is not PROCESS.floatx_dtype and self.autocast:
+            if inputs.is_floating_point():
+                inputs = inputs.to(PROCESS.floatx_dtype)
+        try:
+            return self._call_impl(inputs)
+        except _ERRORS as error:
+            self._explain_error(error, (inputs,), kwargs)
+            raise
+
+    def _call_general(self, args: tuple, kwargs: dict) -> Any:
         inputs = args[0] if args else next(iter(kwargs.values()), None)
         if not self.built or _is_symbolic(inputs):
             return self._first_or_symbolic_call(args, kwargs)
         if self._route_epoch != PROCESS.route_epoch:
             self._refresh_routing()
-        if kwargs or len(args) != 1 or self._routes:
-            return self._call_in_context(args, kwargs)
-        if inputs.__class__ is torch.Tensor or isinstance(inputs, torch.Tensor):
-            if inputs.dim() not in self._ranks:
-                self._check_input(inputs)
-            if inputs.dtype is not PROCESS.floatx_dtype and self.autocast:
-                if inputs.is_floating_point():
-                    inputs = inputs.to(PROCESS.floatx_dtype)
-            try:
-                return self._call_impl(inputs)
-            except _ERRORS as error:
-                self._explain_error(error, (inputs,), kwargs)
-                raise
         return self._call_in_context(args, kwargs)
 
     def _call_in_context(self, args: tuple, kwargs: dict) -> Any:
@@ -189,9 +196,11 @@ class LayerCallMixin:
             for layer in layers:
                 layer._mask_passing = True
                 layer._routes = True
+                layer._fast_epoch = -1
         self._loss_owners = owners
         self._routes = bool(owners) or makes_masks or self._mask_passing
         self._route_epoch = PROCESS.route_epoch
+        self._fast_epoch = -1 if self._routes or not self.built else self._route_epoch
 
     def _may_add_losses(self) -> bool:
         if self._adds_losses or self._activity_regularizer is not None:
