@@ -30,7 +30,14 @@ from tkeras.layers.call_context import (
     not_implemented,
     resolve_training,
 )
-from tkeras.layers.config_recording import _BASE_KEYS, _recording_init
+from tkeras.layers.config_recording import (
+    _BASE_KEYS,
+    _recording_init,
+    keras_from_config,
+    keras_get_config,
+    keras_ready,
+    revive,
+)
 from tkeras.layers.input_spec import ANY_RANK, InputSpec
 from tkeras.layers.layer_call import LayerCallMixin
 from tkeras.layers.layer_losses import LayerLossesMixin, add_activity_loss
@@ -92,6 +99,8 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
     # True for layers that make a mask from their input (Embedding(mask_zero=True), Masking):
     # models then run their mask-passing path.
     _creates_mask = False
+    # False for classes whose from_config reads nested configs itself (Sequential, Functional).
+    _revives_config = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -105,6 +114,19 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
+        if cls.__module__.startswith("tkeras."):
+            # One config path: every tkeras layer's get_config is Keras-shaped and its
+            # from_config takes Keras's configs, whatever its own override adds.
+            get_config = cls.__dict__.get("get_config")
+            if get_config is not None and not getattr(get_config, "_keras_ready", False):
+                cls.get_config = keras_get_config(get_config)
+            from_config = cls.__dict__.get("from_config")
+            if (
+                isinstance(from_config, classmethod)
+                and cls._revives_config
+                and not getattr(from_config.__func__, "_keras_ready", False)
+            ):
+                cls.from_config = keras_from_config(from_config)
 
     def __init__(
         self,
@@ -133,6 +155,8 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
             raise ValueError(
                 f"Expected `trainable` to be a boolean. Received: trainable={trainable!r}"
             )
+        if isinstance(dtype, dict):  # a serialized Keras DTypePolicy
+            dtype = (dtype.get("config") or {}).get("name", dtype)
         if dtype is not None:
             dtype_name = getattr(dtype, "name", None) or str(dtype).replace("torch.", "")
             if dtype_name != _config.floatx():
@@ -301,15 +325,27 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
         return self._node_attribute("outputs", "output")
 
     def get_config(self) -> dict[str, Any]:
-        """The layer's constructor arguments (keys are ``__init__`` arguments)."""
+        """The layer's config as Keras's ``get_config`` returns it (keys are ``__init__``
+        arguments; dtype a policy dict; initializers, regularizers, constraints, activations
+        and nested layers serialized as Keras writes them). A custom layer gets the Keras base
+        keys plus its recorded constructor arguments, as they were passed."""
         cfg = {"name": self.name, "trainable": self.trainable, "dtype": _config.floatx()}
         if self._activity_regularizer is not None:
             cfg["activity_regularizer"] = self._activity_regularizer
         cfg.update(getattr(self, "_init_config", {}))
+        if type(self).__module__.startswith("tkeras."):
+            return keras_ready(self, cfg)
+        from tkeras.saving.model_config import dtype_policy
+
+        cfg["dtype"] = dtype_policy(cfg["dtype"])
         return cfg
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
+        """The layer ``cls(**config)``; a tkeras layer also takes serialized values (configs
+        written by Keras), a custom one a dtype policy dict."""
+        if cls.__module__.startswith("tkeras."):
+            return cls(**revive(config))
         return cls(**config)
 
     def extra_repr(self) -> str:

@@ -198,10 +198,16 @@ class Sequential(Model):
         return shape
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "layers": [
-                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers_
-            ],
-        }
+        """Keras's Sequential config, the one ``.keras`` files hold (saving/graph_config.py)."""
+        from tkeras.saving import graph_config
+
+        return graph_config.sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Sequential:
+        """The model of a Sequential config written by ``get_config``, a ``.keras`` file or
+        Keras."""
+        from tkeras.saving import graph_config, object_registry
+
+        custom = object_registry.all_custom_objects(custom_objects)
+        return graph_config.sequential_from_config(cls, config, custom)

@@ -53,7 +53,8 @@ def layer_config(layer: Any) -> dict[str, Any]:
             "model in code."
         )
     cfg = dict(layer.get_config())
-    if not isinstance(layer, InputLayer) and isinstance(cfg.get("dtype"), str):
+    policy = getattr(layer, "_dtype_is_policy", True)
+    if not isinstance(layer, InputLayer) and policy and isinstance(cfg.get("dtype"), str):
         cfg["dtype"] = dtype_policy(cfg["dtype"])
     if ser.public_module(cls) == "keras.layers":
         # Initial `weights` are in the weights file; Keras's own configs never hold them.

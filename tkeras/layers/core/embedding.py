@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 from typing import Any
 
 import torch
@@ -42,6 +43,9 @@ class Embedding(Layer):
         >>> tkeras.layers.Embedding(10, 4)(torch.tensor([[1, 2, 3]])).shape
         torch.Size([1, 3, 4])
     """
+
+    # Keras's Embedding config always lists activity_regularizer.
+    _config_defaults = MappingProxyType({"activity_regularizer": None})
 
     def __init__(
         self,
