@@ -63,9 +63,8 @@ def not_implemented(layer_name: str, **arguments: Any) -> None:
     for arg, value in arguments.items():
         if value is not None:
             raise NotImplementedError(
-                f"{layer_name}: the argument `{arg}` is not supported yet "
-                f"(received {arg}={value!r}). Leave it at its default (None); quantization "
-                "and LoRA are not planned."
+                f"{layer_name}: the argument `{arg}` is not supported by tkeras "
+                f"(received {arg}={value!r}). Leave it at its default (None)."
             )
 
 

@@ -101,6 +101,9 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
     _creates_mask = False
     # False for classes whose from_config reads nested configs itself (Sequential, Functional).
     _revives_config = True
+    # False for tkeras layers whose get_config holds Python objects (Lambda's function,
+    # TorchModuleWrapper's module), written to files by saving/graph_config.py instead.
+    _keras_config = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -114,7 +117,7 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
-        if cls.__module__.startswith("tkeras."):
+        if cls.__module__.startswith("tkeras.") and cls._keras_config:
             # One config path: every tkeras layer's get_config is Keras-shaped and its
             # from_config takes Keras's configs, whatever its own override adds.
             get_config = cls.__dict__.get("get_config")
@@ -333,7 +336,7 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
         if self._activity_regularizer is not None:
             cfg["activity_regularizer"] = self._activity_regularizer
         cfg.update(getattr(self, "_init_config", {}))
-        if type(self).__module__.startswith("tkeras."):
+        if type(self).__module__.startswith("tkeras.") and self._keras_config:
             return keras_ready(self, cfg)
         from tkeras.saving.model_config import dtype_policy
 
