@@ -9,11 +9,7 @@ stores them) load only with ``safe_mode=False``.
 
 from __future__ import annotations
 
-import base64
-import builtins
-import codecs
 import importlib
-import marshal
 import types
 import warnings
 from typing import Any
@@ -23,6 +19,27 @@ import torch
 
 from tkeras.backend.global_state import thread_state
 from tkeras.saving import object_registry
+from tkeras.saving.safe_mode import (
+    SafeModeScope,
+    check_lambda_allowed,
+    enable_unsafe_deserialization,
+    func_dump,
+    func_load,
+    in_safe_mode,
+)
+
+# Safe mode and lambda bytecode live in safe_mode.py; their names stay importable from here.
+__all__ = [
+    "SafeModeScope",
+    "SharingScope",
+    "check_lambda_allowed",
+    "deserialize_keras_object",
+    "enable_unsafe_deserialization",
+    "func_dump",
+    "func_load",
+    "in_safe_mode",
+    "serialize_keras_object",
+]
 
 PLAIN_TYPES = (str, int, float, bool)
 _SLICE_KEYS = ("start", "stop", "step")
@@ -42,43 +59,6 @@ _FAMILIES = (
 # Keras families that hold plain functions, searched for ``module == "builtins"`` functions.
 _FUNCTION_FAMILIES = ("tkeras.activations", "tkeras.losses", "tkeras.metrics")
 _DTYPE_POLICIES = ("DTypePolicy", "FloatDTypePolicy", "Policy")
-
-
-class SafeModeScope:
-    """Set the safe mode of every nested deserialization inside a ``with`` block."""
-
-    def __init__(self, safe_mode: bool | None = True) -> None:
-        self.safe_mode = safe_mode
-
-    def __enter__(self) -> SafeModeScope:
-        state = thread_state()
-        self._previous = state.safe_mode
-        if self.safe_mode is not None:
-            state.safe_mode = bool(self.safe_mode)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        thread_state().safe_mode = self._previous
-
-
-def enable_unsafe_deserialization() -> None:
-    """Allow lambdas to be deserialized everywhere (Keras's ``keras.config`` switch).
-
-    Example:
-        >>> import tkeras
-        >>> tkeras.saving.enable_unsafe_deserialization()
-        >>> tkeras.saving.serialization.in_safe_mode()
-        False
-        >>> tkeras.backend.global_state.thread_state().safe_mode = None  # back to the default
-
-    Differences from Keras: none; as in Keras the switch holds for the calling thread only.
-    """
-    thread_state().safe_mode = False
-
-
-def in_safe_mode() -> bool:
-    """Whether lambdas are refused (the default)."""
-    return thread_state().safe_mode is not False
 
 
 # --------------------------------------------------------------------------- serializing
@@ -241,43 +221,6 @@ def _serialize_instance(obj: Any) -> dict[str, Any]:
     return config
 
 
-def func_dump(fn: Any) -> tuple[str, Any, Any]:
-    """A function's bytecode (base64 of ``marshal``), defaults and closure, as Keras dumps it."""
-    code = codecs.encode(marshal.dumps(fn.__code__), "base64").decode("ascii")
-    closure = tuple(c.cell_contents for c in fn.__closure__) if fn.__closure__ else None
-    return code, fn.__defaults__, closure
-
-
-def func_load(code: Any, defaults: Any = None, closure: Any = None) -> Any:
-    """The function of a ``func_dump`` (runs stored bytecode: only with safe_mode=False)."""
-    if isinstance(code, (list, tuple)):
-        code, defaults, closure = code
-    if isinstance(defaults, list):
-        defaults = tuple(defaults)
-    if closure is not None:
-        closure = tuple(types.CellType(value) for value in closure)
-    raw = base64.b64decode(code.encode("ascii"))
-    code_obj = marshal.loads(raw)
-    return types.FunctionType(
-        code_obj, _lambda_globals(), name=code_obj.co_name, argdefs=defaults, closure=closure
-    )
-
-
-def _lambda_globals() -> dict[str, Any]:
-    import tkeras
-
-    # A lambda saved by Keras refers to `keras`, `ops` or `np`; here they are tkeras's.
-    return {
-        "__builtins__": builtins,
-        "keras": tkeras,
-        "tkeras": tkeras,
-        "torch": torch,
-        "np": np,
-        "numpy": np,
-        "ops": getattr(tkeras, "ops", None),
-    }
-
-
 # --------------------------------------------------------------------------- deserializing
 
 
@@ -381,17 +324,6 @@ def _deserialize_special(class_name: str, inner: Any, custom_objects: dict[str, 
     if class_name == "__typespec__":
         raise TypeError("TensorFlow TypeSpec configs cannot be deserialized by tkeras.")
     return _NOT_SPECIAL
-
-
-def check_lambda_allowed(what: str) -> None:
-    """Raise unless safe mode is off: loading a lambda runs code stored in the file."""
-    if in_safe_mode():
-        raise ValueError(
-            f"Requested the deserialization of {what}. This carries a potential risk of "
-            "arbitrary code execution and thus it is disallowed by default. If you trust the "
-            "source of the file, pass `safe_mode=False` to the loading function, or call "
-            "`tkeras.saving.enable_unsafe_deserialization()`."
-        )
 
 
 def _policy_name(config: dict[str, Any]) -> str:
