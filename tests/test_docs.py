@@ -43,3 +43,26 @@ def test_no_dependency_that_no_module_imports():
     for name in names:
         assert re.search(rf"^\s*(import|from) {name}\b", sources, re.M), name
     assert not re.search(r"^\s*(import|from) torchvision\b", sources, re.M)
+
+
+def test_readme_counts_of_ops_and_activations_are_true():
+    import inspect
+
+    import keras
+
+    import tkeras
+
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    theirs = {
+        name
+        for name in dir(keras.ops)
+        if not name.startswith("_")
+        and callable(getattr(keras.ops, name))
+        and not inspect.ismodule(getattr(keras.ops, name))
+    }
+    ours = set(tkeras.ops.__all__)
+    assert ours <= theirs
+    assert f"`tkeras.ops` ({len(ours)} of the `keras.ops` functions)" in readme
+    assert f"{len(theirs - ours)} of the less common `keras.ops` functions" in readme
+    activations = set(tkeras.activations.ALL_OBJECTS_DICT)
+    assert f"`tkeras.activations` (all {len(activations)} of Keras's)" in readme
