@@ -28,6 +28,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "callbacks",
         "config",
         "constraints",
+        "datasets",
         "initializers",
         "layers",
         "losses",
