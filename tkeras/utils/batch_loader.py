@@ -66,6 +66,7 @@ class BatchLoader(DataLoader):
         num_workers: worker processes reading samples (DataLoader's argument).
         class_names, file_paths: Keras's attributes (None where Keras has none).
 
+    ``with_workers(n)`` returns the loader reading files in ``n`` worker processes.
     Chaining as in tf.data: ``map(fn)`` applies ``fn(x, y)`` to each batch (in the workers),
     ``take(n)`` keeps the first n batches, ``unbatch()`` then ``batch(n)`` rebatch (before
     any ``map``), ``shuffle(buffer_size, seed)`` shuffles all samples every epoch (the buffer
@@ -121,6 +122,14 @@ class BatchLoader(DataLoader):
         return BatchLoader(
             self.dataset, class_names=self.class_names, file_paths=self.file_paths, **options
         )
+
+    def with_workers(self, num_workers: int) -> BatchLoader:
+        """The same loader reading samples in ``num_workers`` worker processes."""
+        if not isinstance(num_workers, int) or num_workers < 0:
+            raise ValueError(
+                f"`num_workers` must be a non-negative integer. Received: {num_workers!r}"
+            )
+        return self._derive(num_workers=num_workers)
 
     def map(self, map_func: Callable, num_parallel_calls: Any = None, **kwargs: Any) -> Any:
         """Apply ``map_func(x, y)`` (or ``map_func(x)``) to every batch."""

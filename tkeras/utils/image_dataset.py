@@ -117,8 +117,8 @@ def image_dataset_from_directory(
     Returns:
         A ``tkeras.utils.BatchLoader`` (a ``torch.utils.data.DataLoader``) of float32
         ``(images, labels)`` batches with ``class_names`` and ``file_paths``; for
-        ``subset="both"`` a list ``[train, validation]``. ``fit`` accepts it directly; set
-        ``num_workers`` on it to read files in worker processes.
+        ``subset="both"`` a list ``[train, validation]``. ``fit`` accepts it directly;
+        ``ds.with_workers(4)`` reads the files in 4 worker processes.
 
     Differences from Keras: returns a BatchLoader, not a tf.data.Dataset (see its
     docstring for the tf.data methods it offers). The order of batches across epochs comes
