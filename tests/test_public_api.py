@@ -326,6 +326,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "ModelCheckpoint",
         "ProgbarLogger",
         "ReduceLROnPlateau",
+        "TensorBoard",
         "TerminateOnNaN",
     ],
     "tkeras.optimizers": [
