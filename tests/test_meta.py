@@ -32,6 +32,8 @@ NOT_PARITY_LAYERS = {
     "StringLookup": "Keras's needs TensorFlow; tests/test_text_layers.py",
     "IntegerLookup": "Keras's needs TensorFlow; tests/test_text_layers.py",
     "TextVectorization": "Keras's needs TensorFlow; tests/test_text_layers.py",
+    "Hashing": "Keras's needs TensorFlow; tests/test_text_layers.py (Keras's docstring values)",
+    "HashedCrossing": "Keras's needs TensorFlow; tests/test_text_layers.py",
     # Integer/adapt-driven layers: parity with Keras (which runs them without TensorFlow) in
     # tests/test_text_layers.py, for every argument.
     "CategoryEncoding": "integer inputs and count_weights; parity in tests/test_text_layers.py",

@@ -103,6 +103,8 @@ SNAPSHOTS: dict[str, list[str]] = {
         "GlobalMaxPooling2D",
         "GlobalMaxPooling3D",
         "GroupNormalization",
+        "HashedCrossing",
+        "Hashing",
         "Identity",
         "Input",
         "InputLayer",

@@ -57,6 +57,25 @@ DOCSTRING_EXAMPLES = [
      [[12, 1138, 42], [42, -1, 36]]),
     (lambda: layers.IntegerLookup(vocabulary=[-1, *IVOCAB], invert=True),
      [[1, 3, 4], [4, 0, 2]], [[12, 1138, 42], [42, -1, 36]]),
+    (lambda: layers.IntegerLookup(vocabulary=[10, 20, 30], num_oov_indices=4,
+                                  oov_method="farmhash"),
+     [100, 300, 700, 1100, 1700, 2000], [3, 3, 2, 2, 0, 1]),
+    (lambda: layers.StringLookup(vocabulary=VOCAB, num_oov_indices=2),
+     [["a", "c", "d"], ["m", "z", "b"]], [[2, 4, 5], [0, 1, 3]]),
+    (lambda: layers.Hashing(num_bins=3), [["A"], ["B"], ["C"], ["D"], ["E"]],
+     [[1], [0], [1], [1], [2]]),
+    (lambda: layers.Hashing(num_bins=3, mask_value=""), [["A"], ["B"], [""], ["C"], ["D"]],
+     [[1], [1], [0], [2], [2]]),
+    (lambda: layers.Hashing(num_bins=3, salt=[133, 137]), [["A"], ["B"], ["C"], ["D"], ["E"]],
+     [[1], [2], [1], [0], [2]]),
+    (lambda: layers.Hashing(num_bins=3, salt=133), [["A"], ["B"], ["C"], ["D"], ["E"]],
+     [[0], [0], [2], [1], [0]]),
+    (lambda: layers.HashedCrossing(num_bins=5),
+     (np.array(["A", "B", "A", "B", "A"]), np.array([101, 101, 101, 102, 102])),
+     [1, 4, 1, 1, 3]),
+    (lambda: layers.HashedCrossing(num_bins=5, output_mode="one_hot"),
+     (np.array(["A", "B", "A", "B", "A"]), np.array([101, 101, 101, 102, 102])),
+     np.eye(5, dtype="float32")[[1, 4, 1, 1, 3]]),
 ]  # fmt: skip
 
 
@@ -145,12 +164,10 @@ def test_vocabulary_file_and_errors(tmp_path):
         layers.StringLookup(max_tokens=1)
     with pytest.raises(ValueError, match=r"`output_mode` of StringLookup: 'counts'"):
         layers.StringLookup(output_mode="counts")
-    with pytest.raises(NotImplementedError, match=r"num_oov_indices > 1 for string tokens"):
-        layers.StringLookup(vocabulary=VOCAB, num_oov_indices=2)(["zz"])
-    with pytest.raises(NotImplementedError, match=r"salt"):
-        layers.StringLookup(salt=3)
-    with pytest.raises(NotImplementedError, match=r"oov_method='farmhash'"):
-        layers.IntegerLookup(oov_method="farmhash")
+    with pytest.raises(ValueError, match=r"`salt` can only be used when `oov_method='farmhash'`"):
+        layers.IntegerLookup(salt=3)
+    with pytest.raises(ValueError, match=r"`salt` argument for `StringLookup` can only be"):
+        layers.StringLookup(salt="x")
     with pytest.raises(NotImplementedError, match=r"sparse=True"):
         layers.IntegerLookup(output_mode="count", sparse=True)
 
@@ -317,3 +334,45 @@ def test_discretization_errors():
         layers.Discretization(bin_boundaries=[0.0]).adapt(np.zeros(3))
     with pytest.raises(ValueError, match=r"`output_mode` of Discretization: 'tf_idf'"):
         layers.Discretization(num_bins=2, output_mode="tf_idf")
+
+
+def test_hash_functions_match_tensorflow_and_references():
+    from tkeras.layers.preprocessing.hash_functions import fingerprint64, siphash24
+
+    # tf.strings.to_hash_bucket_fast(["Hello", "TensorFlow", "2.x"], 3) == [0, 2, 2] (TF docs).
+    assert [fingerprint64(s) % 3 for s in (b"Hello", b"TensorFlow", b"2.x")] == [0, 2, 2]
+    assert fingerprint64(b"") == 0x9AE16A3B2F90404F
+    # Every length branch (<=16, <=32, <=64, the 64-byte loop) was checked against FarmHash's
+    # C++ (farmhashpy) on random strings of 0..299, 1000 and 4097 bytes; two pinned values:
+    assert fingerprint64(b"x" * 100) == 0x5B7616B854568A1F
+    assert fingerprint64(bytes(range(32, 232))) == 0x8638BA67D086B86A
+    # SipHash-2-4 reference vector (key 00..0f, message 00..0e).
+    key = (int.from_bytes(bytes(range(8)), "little"), int.from_bytes(bytes(range(8, 16)), "little"))
+    assert siphash24(key, bytes(range(15))) == 0xA129CA6149BE45E5
+
+
+def test_hashing_modes_inputs_and_errors():
+    counts = layers.Hashing(num_bins=3, output_mode="count")([["A", "B", "A"]])
+    _eq(counts, [[1, 2, 0]])  # A -> 1, B -> 0
+    _eq(layers.Hashing(num_bins=3, output_mode="one_hot")([["A"], ["B"]]), [[0, 1, 0], [1, 0, 0]])
+    ints = layers.Hashing(num_bins=3)(np.array([[1], [2]]))
+    assert ints.tolist() == layers.Hashing(num_bins=3)([["1"], ["2"]]).tolist()
+    assert layers.Hashing(num_bins=3, dtype="int32")([["A"]]).dtype == torch.int32
+    with pytest.raises(ValueError, match=r"`num_bins` for `Hashing` cannot be `None`"):
+        layers.Hashing(num_bins=0)
+    with pytest.raises(ValueError, match=r"`salt` argument for `Hashing` can only be"):
+        layers.Hashing(num_bins=2, salt=[1, 2, 3])
+    with pytest.raises(ValueError, match=r"Expected one of .*output_mode=tf_idf"):
+        layers.Hashing(num_bins=2, output_mode="tf_idf")
+    with pytest.raises(ValueError, match=r"`dtype` should be an integer type"):
+        layers.Hashing(num_bins=2, dtype="float32")
+    with pytest.raises(NotImplementedError, match=r"sparse=True"):
+        layers.Hashing(num_bins=2, sparse=True)
+    cross = layers.HashedCrossing(num_bins=5)
+    with pytest.raises(ValueError, match=r"at least two inputs"):
+        cross([np.array([1])])
+    with pytest.raises(ValueError, match=r"should have equal shape"):
+        cross((np.array([1, 2]), np.array([1])))
+    with pytest.raises(ValueError, match=r"integer or string dtype"):
+        cross((np.array([1.5]), np.array([1])))
+    assert layers.HashedCrossing(5, dtype="int32")((["A"], [1])).dtype == torch.int32
