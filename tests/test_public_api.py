@@ -36,6 +36,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "models",
         "ops",
         "optimizers",
+        "preprocessing",
         "regularizers",
         "saving",
         "utils",
@@ -254,6 +255,13 @@ SNAPSHOTS: dict[str, list[str]] = {
         "text_dataset_from_directory",
         "timeseries_dataset_from_array",
         "to_categorical",
+    ],
+    "tkeras.preprocessing": [
+        "image",
+        "image_dataset_from_directory",
+        "sequence",
+        "text_dataset_from_directory",
+        "timeseries_dataset_from_array",
     ],
     "tkeras.datasets": [
         "boston_housing",
