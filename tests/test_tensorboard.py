@@ -71,9 +71,18 @@ def test_epoch_update_freq_writes_no_batch_scalars(tmp_path):
     assert not (tmp_path / "validation").exists()
 
 
+def test_profile_batch_writes_a_torch_profiler_trace(tmp_path):
+    x, y = np.zeros((40, 4), "float32"), np.zeros(40, "int64")
+    callback = TensorBoard(tmp_path, write_graph=False, profile_batch="2,3")
+    _model().fit(x, y, batch_size=10, epochs=1, verbose=0, callbacks=[callback])
+    traces = list((tmp_path / "train").glob("*.pt.trace.json"))
+    assert len(traces) == 1 and traces[0].stat().st_size > 0
+
+
 def test_arguments_that_are_not_offered():
-    with pytest.raises(ValueError, match=r"Profiling is not yet available.*profile_batch=2"):
-        TensorBoard(profile_batch=2)
+    for bad in (-1, (3, 2), "a,b", (0, 2)):
+        with pytest.raises(ValueError, match=r"profile_batch must be a non-negative integer"):
+            TensorBoard(profile_batch=bad)
     with pytest.raises(NotImplementedError, match=r"write_images=True"):
         TensorBoard(write_images=True)
     with pytest.raises(NotImplementedError, match=r"embeddings_freq"):

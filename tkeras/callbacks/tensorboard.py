@@ -10,6 +10,30 @@ from typing import Any
 from tkeras.callbacks.callback import Callback
 
 
+def _profile_range(profile_batch: Any) -> tuple[int, int]:
+    """Keras's ``profile_batch``: 0 (off), a batch N, a pair or a "start,stop" string."""
+    value = profile_batch
+    if isinstance(value, str):
+        try:
+            value = tuple(int(v) for v in value.split(","))
+        except ValueError:
+            value = None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value, value
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, int) and v > 0 for v in value)
+        and value[0] <= value[1]
+    ):
+        return value[0], value[1]
+    raise ValueError(
+        "profile_batch must be a non-negative integer or a pair of positive integers "
+        "(start, stop) with start <= stop, or a 'start,stop' string. Received: "
+        f"profile_batch={profile_batch!r}"
+    )
+
+
 def _summary_writer() -> Any:
     try:
         from torch.utils.tensorboard import SummaryWriter
@@ -40,7 +64,10 @@ class TensorBoard(Callback):
         write_steps_per_second: also log ``epoch_steps_per_second`` / ``batch_steps_per_second``.
         update_freq: ``"epoch"``, ``"batch"`` or an int: write ``batch_*`` scalars every
             this many batches.
-        profile_batch: must be 0 (Keras's torch backend raises for profiling too).
+        profile_batch: profile these training batches with ``torch.profiler`` (N, a pair
+            ``(start, stop)`` or ``"start,stop"``; 0: off); the trace is written to
+            ``log_dir/train`` for TensorBoard's PyTorch profiler plugin (Keras's torch
+            backend raises for profiling).
         embeddings_freq: must be 0 (the embedding projector is not written).
         embeddings_metadata: must be None.
 
@@ -68,11 +95,7 @@ class TensorBoard(Callback):
         embeddings_metadata=None,
     ):
         super().__init__()
-        if profile_batch:
-            raise ValueError(
-                "Profiling is not yet available with the torch backend. Received: "
-                f"profile_batch={profile_batch} (must be 0)"
-            )
+        self._start_batch, self._stop_batch = _profile_range(profile_batch)
         if write_images:
             raise NotImplementedError("TensorBoard(write_images=True): weight images")
         if embeddings_freq or embeddings_metadata is not None:
@@ -101,6 +124,7 @@ class TensorBoard(Callback):
         self._batch_start_time = 0.0
         self._epoch_start_time = 0.0
         self._epoch_start_iterations = 0
+        self._profiler: Any = None
 
     def _writer(self, which: str) -> Any:
         if which not in self._writers:
@@ -135,8 +159,18 @@ class TensorBoard(Callback):
     def on_train_batch_begin(self, batch, logs=None):
         self._global_train_batch += 1
         self._batch_start_time = time.time()
+        if self._start_batch and self._global_train_batch == self._start_batch:
+            import torch.profiler
+
+            folder = os.path.join(self.log_dir, "train")
+            self._profiler = torch.profiler.profile(
+                on_trace_ready=torch.profiler.tensorboard_trace_handler(folder)
+            )
+            self._profiler.__enter__()
 
     def on_train_batch_end(self, batch, logs=None):
+        if self._profiler is not None and self._global_train_batch >= self._stop_batch:
+            self._stop_profiler()
         if self.update_freq == "epoch" or self._global_train_batch % self.update_freq:
             return
         writer, step = self._writer("train"), self._global_train_batch
@@ -182,7 +216,13 @@ class TensorBoard(Callback):
             writer.flush()
 
     def on_train_end(self, logs=None):
+        self._stop_profiler()
         self._close()
+
+    def _stop_profiler(self) -> None:
+        if self._profiler is not None:
+            self._profiler.__exit__(None, None, None)  # writes the trace (on_trace_ready)
+            self._profiler = None
 
     def _iterations(self) -> int:
         optimizer = getattr(self.model, "optimizer", None)
