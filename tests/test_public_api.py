@@ -243,6 +243,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "PyDataset",
         "Sequence",
         "array_to_img",
+        "audio_dataset_from_directory",
         "get_file",
         "image_dataset_from_directory",
         "img_to_array",
