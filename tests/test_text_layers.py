@@ -376,3 +376,17 @@ def test_hashing_modes_inputs_and_errors():
     with pytest.raises(ValueError, match=r"integer or string dtype"):
         cross((np.array([1.5]), np.array([1])))
     assert layers.HashedCrossing(5, dtype="int32")((["A"], [1])).dtype == torch.int32
+
+
+def test_discretization_and_category_encoding_keras_files_both_ways(tmp_path):
+    x = np.array([[-1.0, 0.5, 2.0], [3.0, 3.0, 0.2]], "float32")
+    model = tkeras.Sequential([
+        tkeras.Input((3,)), layers.Discretization(bin_boundaries=[0.0, 1.0]),
+        layers.CategoryEncoding(num_tokens=3, output_mode="count"), layers.Dense(2),
+    ])  # fmt: skip
+    model.save(tmp_path / "t.keras")
+    theirs = keras.saving.load_model(tmp_path / "t.keras")
+    _eq(keras.ops.convert_to_numpy(theirs(x)), model(x).detach())
+    theirs.save(tmp_path / "k.keras")
+    back = tkeras.models.load_model(tmp_path / "k.keras")
+    _eq(back(x).detach(), model(x).detach())
