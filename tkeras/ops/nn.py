@@ -471,6 +471,8 @@ def dot_product_attention(
         attn_mask = torch.where(m, 0.0, _large_negative(dt)).to(dt)
     if bias is not None:
         attn_mask = to_tensor(bias, dtype=dt, device=q.device)
+    if flash_attention is None:
+        flash_attention = config.is_flash_attention_enabled()
     if attn_logits_soft_cap is not None:
         out = _capped_attention(q, k, v, attn_mask, scale, is_causal, attn_logits_soft_cap)
     elif flash_attention:

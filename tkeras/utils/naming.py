@@ -26,3 +26,9 @@ def auto_name(class_name: str) -> str:
 
 def reset_uids() -> None:
     _UIDS.clear()
+
+
+def next_uid(prefix: str) -> int:
+    """Keras's ``get_uid``: bump ``prefix``'s counter (shared with ``uniquify``), return it."""
+    _UIDS[prefix] += 1
+    return _UIDS[prefix]
