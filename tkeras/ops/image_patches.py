@@ -29,9 +29,7 @@ def _pair(name: str, value) -> tuple[int, int]:
     return (value, value) if isinstance(value, int) else tuple(value)
 
 
-def extract_patches(
-    images, size, strides=None, dilation_rate=1, padding="valid", data_format=None
-):
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Patches of ``size`` from images, flattened into the channel axis (ViT, MLP-Mixer).
 
     A batch ``(N, H, W, C)`` gives ``(N, H', W', ph * pw * C)``, each patch flattened in
@@ -100,9 +98,7 @@ def extract_patches_3d(
     channels = x.shape[-1] if fmt == "channels_last" else x.shape[-4]
     out_dim = size[0] * size[1] * size[2] * channels
     # An identity kernel: each output channel copies one (depth, row, column, channel) cell.
-    kernel = torch.eye(out_dim, dtype=x.dtype, device=x.device).reshape(
-        *size, channels, out_dim
-    )
+    kernel = torch.eye(out_dim, dtype=x.dtype, device=x.device).reshape(*size, channels, out_dim)
     unbatched = x.dim() == 4
     if unbatched:
         x = x.unsqueeze(0)
@@ -159,7 +155,9 @@ def pad_images(
     for name, value in (("top", top), ("left", left), ("right", right), ("bottom", bottom)):
         if value < 0:
             raise ValueError(f"{name}_padding must be >= 0. Received: {name}_padding={value}")
-    pads = (0, 0, left, right, top, bottom) if fmt == "channels_last" else (left, right, top, bottom)
+    pads = (
+        (0, 0, left, right, top, bottom) if fmt == "channels_last" else (left, right, top, bottom)
+    )
     return F.pad(x, pads)
 
 

@@ -46,6 +46,17 @@ from tkeras.ops.nn_conv import (
     max_pool,
     separable_conv,
 )
+from tkeras.ops.nn_extra import (
+    adaptive_average_pool,
+    adaptive_max_pool,
+    ctc_decode,
+    ctc_loss,
+    depth_to_space,
+    fold,
+    polar,
+    space_to_depth,
+    unfold,
+)
 from tkeras.ops.nn_losses import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -63,6 +74,8 @@ from tkeras.ops.nn_norm import (
 )
 
 __all__ = [
+    "adaptive_average_pool",
+    "adaptive_max_pool",
     "average_pool",
     "batch_normalization",
     "binary_crossentropy",
@@ -70,9 +83,13 @@ __all__ = [
     "celu",
     "conv",
     "conv_transpose",
+    "ctc_decode",
+    "ctc_loss",
+    "depth_to_space",
     "depthwise_conv",
     "dot_product_attention",
     "elu",
+    "fold",
     "gelu",
     "glu",
     "hard_shrink",
@@ -89,6 +106,7 @@ __all__ = [
     "multi_hot",
     "normalize",
     "one_hot",
+    "polar",
     "psnr",
     "relu",
     "relu6",
@@ -101,6 +119,7 @@ __all__ = [
     "softmax",
     "softplus",
     "softsign",
+    "space_to_depth",
     "sparse_categorical_crossentropy",
     "sparse_plus",
     "sparse_sigmoid",
@@ -109,4 +128,5 @@ __all__ = [
     "swish",
     "tanh_shrink",
     "threshold",
+    "unfold",
 ]
