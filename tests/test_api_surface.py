@@ -283,7 +283,7 @@ def test_flash_attention_switch_reaches_the_op(monkeypatch):
         np.testing.assert_allclose(tkeras.ops.dot_product_attention(q, q, q), expected, atol=1e-6)
         assert kernels == [[torch.nn.attention.SDPBackend.FLASH_ATTENTION]]
     finally:
-        tkeras.config._SETTINGS["flash_attention"] = None
+        tkeras.backend.global_state.PROCESS.config_switches["flash_attention"] = None
 
 
 def test_config_switches_without_a_torch_meaning():

@@ -4,8 +4,11 @@ interactive logging, debugging caps on epochs and steps, and the backend name.""
 from __future__ import annotations
 
 import os
+from types import MappingProxyType
 
 import torch
+
+from tkeras.backend.global_state import PROCESS
 
 __all__ = [
     "backend",
@@ -35,71 +38,61 @@ __all__ = [
     "set_max_steps_per_epoch",
 ]
 
-_FLOATX = "float32"
-_EPSILON = 1e-7
-_IMAGE_DATA_FORMAT = "channels_last"
-_DEVICE: torch.device | None = None
-# keras.config switches (process-wide settings, as Keras's backend config).
-_SETTINGS: dict = {
-    "flash_attention": None,
-    "interactive_logging": True,
-    "max_epochs": None,
-    "max_steps_per_epoch": None,
-}
-
-_FLOAT_DTYPES = {
-    "float16": torch.float16,
-    "bfloat16": torch.bfloat16,
-    "float32": torch.float32,
-    "float64": torch.float64,
-}
+# The settings themselves are process-wide (as Keras's module globals) and live in
+# backend/global_state.py's PROCESS, the one home of tkeras's mutable state.
+_FLOAT_DTYPES = MappingProxyType(
+    {
+        "float16": torch.float16,
+        "bfloat16": torch.bfloat16,
+        "float32": torch.float32,
+        "float64": torch.float64,
+    }
+)
 
 
 def floatx() -> str:
     """Return the default float type as a string, e.g. ``'float32'``."""
-    return _FLOATX
+    return PROCESS.floatx
 
 
 def set_floatx(value: str) -> None:
     """Set the default float type: ``'float16'``, ``'bfloat16'``, ``'float32'`` or ``'float64'``."""
-    global _FLOATX
     if value not in _FLOAT_DTYPES:
         raise ValueError(
             f"Unknown floatx type: {value!r}. Expected one of {sorted(_FLOAT_DTYPES)}."
         )
-    _FLOATX = value
+    PROCESS.floatx = value
+    PROCESS.floatx_dtype = _FLOAT_DTYPES[value]
 
 
 def floatx_torch() -> torch.dtype:
     """The torch dtype of ``floatx()``."""
-    return _FLOAT_DTYPES[_FLOATX]
+    return _FLOAT_DTYPES[PROCESS.floatx]
 
 
 def epsilon() -> float:
     """Return the fuzz factor used in numeric expressions (default 1e-7)."""
-    return _EPSILON
+    return PROCESS.epsilon
 
 
 def set_epsilon(value: float) -> None:
     """Set the fuzz factor used in numeric expressions."""
-    global _EPSILON
-    _EPSILON = float(value)
+    PROCESS.epsilon = float(value)
 
 
 def image_data_format() -> str:
     """Return the default image data format, ``'channels_last'`` unless changed."""
-    return _IMAGE_DATA_FORMAT
+    return PROCESS.image_data_format
 
 
 def set_image_data_format(data_format: str) -> None:
     """Set the default image data format (``'channels_last'`` or ``'channels_first'``)."""
-    global _IMAGE_DATA_FORMAT
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
             "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
             f"Received: data_format={data_format!r}"
         )
-    _IMAGE_DATA_FORMAT = data_format
+    PROCESS.image_data_format = data_format
 
 
 def backend() -> str:
@@ -112,14 +105,13 @@ def set_device(device: str | torch.device | None) -> None:
 
     ``None`` restores the automatic choice: ``TKERAS_DEVICE`` if set, else CUDA, then MPS, then CPU.
     """
-    global _DEVICE
-    _DEVICE = None if device is None else torch.device(device)
+    PROCESS.device = None if device is None else torch.device(device)
 
 
 def device() -> torch.device:
     """The device tkeras trains on: set_device(), then ``TKERAS_DEVICE``, then CUDA > MPS > CPU."""
-    if _DEVICE is not None:
-        return _DEVICE
+    if PROCESS.device is not None:
+        return PROCESS.device
     env = os.environ.get("TKERAS_DEVICE")
     if env:
         return torch.device(env)
@@ -145,33 +137,33 @@ def set_backend(backend):
 
 def enable_flash_attention():
     """Make ``ops.dot_product_attention`` use torch's flash kernel when not told otherwise."""
-    _SETTINGS["flash_attention"] = True
+    PROCESS.config_switches["flash_attention"] = True
 
 
 def disable_flash_attention():
     """Make ``ops.dot_product_attention`` avoid the flash kernel when not told otherwise."""
-    _SETTINGS["flash_attention"] = False
+    PROCESS.config_switches["flash_attention"] = False
 
 
 def is_flash_attention_enabled():
     """The flash-attention setting: True, False, or None (torch picks the kernel)."""
-    return _SETTINGS["flash_attention"]
+    return PROCESS.config_switches["flash_attention"]
 
 
 def enable_interactive_logging():
     """Print progress bars and messages to stdout (the default)."""
-    _SETTINGS["interactive_logging"] = True
+    PROCESS.config_switches["interactive_logging"] = True
 
 
 def disable_interactive_logging():
     """Send progress messages to the ``logging`` module (logger ``'tkeras'``, INFO) instead of
     stdout, as Keras sends them to absl logging."""
-    _SETTINGS["interactive_logging"] = False
+    PROCESS.config_switches["interactive_logging"] = False
 
 
 def is_interactive_logging_enabled():
     """Whether progress messages go to stdout."""
-    return _SETTINGS["interactive_logging"]
+    return PROCESS.config_switches["interactive_logging"]
 
 
 def enable_traceback_filtering():
@@ -207,22 +199,24 @@ def _positive_or_none(name: str, value):
 
 def set_max_epochs(max_epochs):
     """Cap the epochs of every ``fit()`` (a debugging switch; None removes the cap)."""
-    _SETTINGS["max_epochs"] = _positive_or_none("max_epochs", max_epochs)
+    PROCESS.config_switches["max_epochs"] = _positive_or_none("max_epochs", max_epochs)
 
 
 def max_epochs():
     """The cap set by ``set_max_epochs`` (None: no cap)."""
-    return _SETTINGS["max_epochs"]
+    return PROCESS.config_switches["max_epochs"]
 
 
 def set_max_steps_per_epoch(max_steps_per_epoch):
     """Cap the steps of every epoch of fit/evaluate/predict (None removes the cap)."""
-    _SETTINGS["max_steps_per_epoch"] = _positive_or_none("max_steps_per_epoch", max_steps_per_epoch)
+    PROCESS.config_switches["max_steps_per_epoch"] = _positive_or_none(
+        "max_steps_per_epoch", max_steps_per_epoch
+    )
 
 
 def max_steps_per_epoch():
     """The cap set by ``set_max_steps_per_epoch`` (None: no cap)."""
-    return _SETTINGS["max_steps_per_epoch"]
+    return PROCESS.config_switches["max_steps_per_epoch"]
 
 
 def enable_unsafe_deserialization():

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 
 import torch
 
 from tkeras import config
-
-_LOCAL = threading.local()  # per thread, as Keras's global_state: the name-scope stack
+from tkeras.backend import global_state
+from tkeras.backend.global_state import PROCESS
 
 
 def _stack() -> list:
-    if not hasattr(_LOCAL, "stack"):
-        _LOCAL.stack = []
-    return _LOCAL.stack
+    """This thread's open name scopes (a per-thread attribute, as in Keras's global_state)."""
+    return global_state.get_global_attribute("name_scope_stack", default=[], set_to_default=True)
 
 
 class name_scope:  # noqa: N801  (Keras's spelling)
@@ -90,9 +88,9 @@ def device(device_name):
             f"'cpu'. Received: device_name='{device_name}'"
         )
     name = device_name.lower().replace("gpu", "cuda")
-    previous = config._DEVICE
+    previous = PROCESS.device
     config.set_device(name)
     try:
         yield torch.device(name)
     finally:
-        config._DEVICE = previous
+        PROCESS.device = previous

@@ -6,6 +6,7 @@ import gc
 
 import torch
 
+from tkeras.backend import global_state
 from tkeras.utils import naming
 
 
@@ -18,10 +19,7 @@ def clear_session(free_memory=True):
         >>> tkeras.layers.Dense(1).name
         'dense'
     """
-    from tkeras.random.seed_generator import reset_global_seed_generator
-
-    naming.reset_uids()
-    reset_global_seed_generator()
+    global_state.clear_session()  # this thread's names, scopes and global SeedGenerator
     torch._dynamo.reset()
     if free_memory:
         gc.collect()

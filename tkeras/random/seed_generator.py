@@ -9,15 +9,15 @@ does, so the same seed gives Keras's numbers on the same device.
 from __future__ import annotations
 
 import random as python_random
-import threading
 from typing import Any
 
 import torch
 
+from tkeras.backend import global_state
 from tkeras.backend.variable import Variable
 from tkeras.utils.naming import auto_name
 
-_LOCAL = threading.local()  # per thread, as Keras's global_state: the global SeedGenerator
+_GLOBAL = "global_seed_generator"  # its per-thread attribute, as Keras's global_state
 
 
 class SeedGenerator:
@@ -78,15 +78,16 @@ def make_default_seed() -> int:
 
 
 def global_seed_generator() -> SeedGenerator:
-    gen = getattr(_LOCAL, "generator", None)
+    gen = global_state.get_global_attribute(_GLOBAL)
     if gen is None:
-        gen = _LOCAL.generator = SeedGenerator()
+        gen = SeedGenerator()
+        global_state.set_global_attribute(_GLOBAL, gen)
     return gen
 
 
 def reset_global_seed_generator() -> None:
     """Forget the global generator (``set_random_seed`` does this, as in Keras)."""
-    _LOCAL.generator = None
+    global_state.set_global_attribute(_GLOBAL, None)
 
 
 def draw_seed(seed: Any) -> int:
