@@ -1,4 +1,5 @@
-"""Pooling layers: Max/Average/GlobalMax/GlobalAverage/AdaptiveMax/AdaptiveAveragePooling1D/2D/3D, with Keras's aliases."""
+"""Pooling layers: Max/Average/GlobalMax/GlobalAverage/AdaptiveMax/AdaptiveAveragePooling1D/2D/3D,
+with Keras's aliases."""
 
 from tkeras.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D
 from tkeras.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D
