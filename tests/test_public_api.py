@@ -174,6 +174,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "Dot",
         "Dropout",
         "ELU",
+        "EinsumDense",
         "Embedding",
         "Flatten",
         "GRU",
