@@ -62,7 +62,7 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     log_probs = F.log_softmax(output.transpose(0, 1), dim=-1)
     return F.ctc_loss(
         log_probs,
-        to_tensor(target, device=dev),
+        to_tensor(target, device=dev).long(),
         to_tensor(output_length, device=dev),
         to_tensor(target_length, device=dev),
         blank=mask_index,

@@ -1,4 +1,5 @@
-"""Core layers: Dense, EinsumDense, Embedding, Identity, Input, Lambda, Masking, TorchModuleWrapper."""
+"""Core layers: Dense, EinsumDense, Embedding, Identity, Input, Lambda, Masking,
+TorchModuleWrapper."""
 
 from tkeras.layers.core.dense import Dense
 from tkeras.layers.core.einsum_dense import EinsumDense

@@ -21,11 +21,9 @@ _FORMS = (
 def analyze(name: str, equation: str, bias_axes, input_shape, partial_output):
     """(kernel shape, bias shape or None, full output shape) for ``equation``, as Keras."""
     replaced = equation.replace("...", "0")
-    for pattern, left_elided in _FORMS:
-        match = pattern.match(replaced)
-        if match:
-            break
-    else:
+    found = [(p.match(replaced), elided_left) for p, elided_left in _FORMS]
+    match, left_elided = next(((m, e) for m, e in found if m), (None, False))
+    if match is None:
         raise ValueError(
             f"{name}: invalid einsum equation '{equation}'. Equations must be in the form "
             "[X],[Y]->[Z], ...[X],[Y]->...[Z], or [X]...,[Y]->[Z]...."
