@@ -79,6 +79,17 @@ def make_data(kind: str, seed: int):
 EVEN = [0.0, 0.25, 0.5, 0.75, 1.0]
 # (class name, constructor kwargs, data kind)
 CASES = [
+    ("R2Score", {}, "regression"),
+    ("R2Score", {"class_aggregation": None}, "regression"),
+    (
+        "R2Score",
+        {"class_aggregation": "variance_weighted_average", "num_regressors": 2},
+        "regression",
+    ),
+    ("PearsonCorrelation", {}, "regression"),
+    ("ConcordanceCorrelation", {}, "regression"),
+    ("ConcordanceCorrelation", {"axis": 1, "name": "ccc"}, "regression_seq"),
+    ("PearsonCorrelation", {"axis": 1, "name": "pc"}, "regression_seq"),
     ("Mean", {}, "values"),
     ("Mean", {}, "values_seq"),
     ("Sum", {}, "values"),
@@ -221,7 +232,12 @@ def test_metric_matches_keras_over_two_updates(case):
         _compare(t_metric, k_metric, f"weighted={weighted} after reset_state")
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c[2] != "sparse_float"], ids=_id)
+# The adjusted R2 score reads the sample count on the host (as Keras does, to warn).
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c[2] != "sparse_float" and not c[1].get("num_regressors")],
+    ids=_id,
+)
 def test_metric_follows_the_data_device_without_host_sync(case):
     # Meta tensors have no values: any .item()/bool() on them raises, and a tensor created on
     # a hard-coded device would not combine with them. So this proves both on any machine.
@@ -286,6 +302,8 @@ def test_metric_function_signatures_match_keras():
 
 
 FUNCTION_CASES = [
+    ("pearson_correlation", {}, "regression"),
+    ("concordance_correlation", {"axis": 0}, "regression"),
     ("binary_accuracy", {"threshold": 0.3}, "binary_column"),
     ("categorical_accuracy", {}, "categorical_seq"),
     ("sparse_categorical_accuracy", {}, "sparse_column"),

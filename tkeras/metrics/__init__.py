@@ -43,6 +43,13 @@ from tkeras.metrics.confusion import (
     TrueNegatives,
     TruePositives,
 )
+from tkeras.metrics.correlation import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    R2Score,
+    concordance_correlation,
+    pearson_correlation,
+)
 from tkeras.metrics.f_score import F1Score, FBetaScore
 from tkeras.metrics.lookup import ALL_OBJECTS_DICT, deserialize, get, serialize
 from tkeras.metrics.margin import CategoricalHinge, Hinge, SquaredHinge
@@ -81,6 +88,7 @@ __all__ = [
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
     "CategoricalHinge",
+    "ConcordanceCorrelation",
     "CosineSimilarity",
     "F1Score",
     "FBetaScore",
@@ -96,9 +104,11 @@ __all__ = [
     "MeanSquaredError",
     "MeanSquaredLogarithmicError",
     "Metric",
+    "PearsonCorrelation",
     "Poisson",
     "Precision",
     "PrecisionAtRecall",
+    "R2Score",
     "Recall",
     "RecallAtPrecision",
     "RootMeanSquaredError",
@@ -119,6 +129,7 @@ __all__ = [
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
     "categorical_hinge",
+    "concordance_correlation",
     "deserialize",
     "get",
     "hinge",
@@ -129,6 +140,7 @@ __all__ = [
     "mean_absolute_percentage_error",
     "mean_squared_error",
     "mean_squared_logarithmic_error",
+    "pearson_correlation",
     "poisson",
     "resolve",
     "serialize",
