@@ -414,6 +414,8 @@ SNAPSHOTS: dict[str, list[str]] = {
         "Adam",
         "AdamW",
         "Adamax",
+        "Ftrl",
+        "Lamb",
         "Lion",
         "Nadam",
         "Optimizer",

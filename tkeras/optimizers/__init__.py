@@ -15,22 +15,26 @@ from tkeras.optimizers.adagrad import Adagrad
 from tkeras.optimizers.adam import Adam
 from tkeras.optimizers.adamax import Adamax
 from tkeras.optimizers.adamw import AdamW
+from tkeras.optimizers.ftrl import Ftrl
+from tkeras.optimizers.lamb import Lamb
 from tkeras.optimizers.lion import Lion
 from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.rmsprop import RMSprop
 from tkeras.optimizers.sgd import SGD
 
 __all__ = [
-    "SGD",
     "Adadelta",
     "Adagrad",
     "Adam",
     "AdamW",
     "Adamax",
+    "Ftrl",
+    "Lamb",
     "Lion",
     "Nadam",
     "Optimizer",
     "RMSprop",
+    "SGD",
     "deserialize",
     "get",
     "schedules",
