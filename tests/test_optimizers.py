@@ -714,6 +714,8 @@ def test_all_snapshot():
         "Adam",
         "AdamW",
         "Adamax",
+        "Ftrl",
+        "Lamb",
         "Lion",
         "Nadam",
         "Optimizer",

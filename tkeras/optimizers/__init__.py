@@ -23,6 +23,7 @@ from tkeras.optimizers.rmsprop import RMSprop
 from tkeras.optimizers.sgd import SGD
 
 __all__ = [
+    "SGD",
     "Adadelta",
     "Adagrad",
     "Adam",
@@ -34,7 +35,6 @@ __all__ = [
     "Nadam",
     "Optimizer",
     "RMSprop",
-    "SGD",
     "deserialize",
     "get",
     "schedules",
