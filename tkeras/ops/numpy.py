@@ -1,5 +1,6 @@
 """``keras.ops.numpy``: the numpy-style ops, gathered from the ``numpy_*`` modules."""
 
+from tkeras.ops.linalg import slogdet  # keras.ops.numpy holds it too
 from tkeras.ops.numpy_create import (
     arange,
     array,
@@ -420,6 +421,7 @@ __all__ = [
     "sinc",
     "sinh",
     "size",
+    "slogdet",
     "sort",
     "split",
     "sqrt",
