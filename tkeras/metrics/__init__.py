@@ -51,6 +51,7 @@ from tkeras.metrics.correlation import (
     pearson_correlation,
 )
 from tkeras.metrics.f_score import F1Score, FBetaScore
+from tkeras.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from tkeras.metrics.lookup import ALL_OBJECTS_DICT, deserialize, get, serialize
 from tkeras.metrics.margin import CategoricalHinge, Hinge, SquaredHinge
 from tkeras.metrics.metric import Metric
@@ -85,6 +86,7 @@ __all__ = [
     "Accuracy",
     "BinaryAccuracy",
     "BinaryCrossentropy",
+    "BinaryIoU",
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
     "CategoricalHinge",
@@ -95,15 +97,19 @@ __all__ = [
     "FalseNegatives",
     "FalsePositives",
     "Hinge",
+    "IoU",
     "KLDivergence",
     "LogCoshError",
     "Mean",
     "MeanAbsoluteError",
     "MeanAbsolutePercentageError",
+    "MeanIoU",
     "MeanMetricWrapper",
     "MeanSquaredError",
     "MeanSquaredLogarithmicError",
     "Metric",
+    "OneHotIoU",
+    "OneHotMeanIoU",
     "PearsonCorrelation",
     "Poisson",
     "Precision",

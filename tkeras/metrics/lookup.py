@@ -10,6 +10,7 @@ from tkeras.metrics import (
     accuracy,
     confusion,
     correlation,
+    iou,
     margin,
     probabilistic,
     regression,
@@ -39,6 +40,7 @@ CLASSES = (
     sensitivity.PrecisionAtRecall, sensitivity.RecallAtPrecision,
     AUC, F1Score, FBetaScore,
     correlation.R2Score, correlation.PearsonCorrelation, correlation.ConcordanceCorrelation,
+    iou.IoU, iou.MeanIoU, iou.BinaryIoU, iou.OneHotIoU, iou.OneHotMeanIoU,
 )  # fmt: skip
 # The metric functions a MeanMetricWrapper config may name.
 FUNCTIONS = loss_lookup.FUNCTIONS + (
