@@ -91,9 +91,6 @@ MISSING: dict[str, dict[str, str]] = {
             NOT_YET,
         ),
     },
-    "metrics": dict.fromkeys(
-        ["BinaryIoU", "IoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU"], NOT_YET
-    ),
     "optimizers": {
         **dict.fromkeys(["LossScaleOptimizer"], OTHER_ISSUE),
         **dict.fromkeys(["legacy"], JAX_TF_ONLY),
