@@ -101,7 +101,7 @@ MISSING: dict[str, dict[str, str]] = {
     "callbacks": {
         **dict.fromkeys(["OrbaxCheckpoint", "TensorBoard"], JAX_TF_ONLY),
         **dict.fromkeys(["BackupAndRestore"], OTHER_ISSUE),
-        **dict.fromkeys(["RemoteMonitor", "SwapEMAWeights"], NOT_YET),
+        **dict.fromkeys(["RemoteMonitor"], NOT_YET),
     },
     "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], NOT_YET),
     "ops.image": dict.fromkeys(

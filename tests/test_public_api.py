@@ -423,6 +423,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "ModelCheckpoint",
         "ProgbarLogger",
         "ReduceLROnPlateau",
+        "SwapEMAWeights",
         "TerminateOnNaN",
     ],
     "tkeras.optimizers": [
