@@ -85,8 +85,6 @@ MISSING: dict[str, dict[str, str]] = {
                 "Solarization",
                 "SpectralNormalization",
                 "Wrapper",
-                "deserialize",
-                "serialize",
             ],
             NOT_YET,
         ),

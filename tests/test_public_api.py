@@ -256,10 +256,12 @@ SNAPSHOTS: dict[str, list[str]] = {
         "add",
         "average",
         "concatenate",
+        "deserialize",
         "dot",
         "maximum",
         "minimum",
         "multiply",
+        "serialize",
         "subtract",
     ],
     "tkeras.activations": [

@@ -114,3 +114,12 @@ def test_rms_normalization_in_a_model_matches_keras_numbers():
     np.testing.assert_allclose(
         out.detach().numpy(), keras.ops.convert_to_numpy(expected), 1e-5, 1e-5
     )
+
+
+def test_layers_serialize_round_trips_with_keras():
+    ours = tkeras.layers.serialize(tkeras.layers.Dense(3, activation="relu", name="d"))
+    theirs = keras.layers.serialize(keras.layers.Dense(3, activation="relu", name="d"))
+    assert ours["class_name"] == theirs["class_name"] == "Dense"
+    rebuilt = tkeras.layers.deserialize(theirs)
+    assert isinstance(rebuilt, tkeras.layers.Dense) and rebuilt.units == 3
+    assert keras.layers.deserialize(ours).get_config()["units"] == 3
