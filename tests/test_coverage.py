@@ -28,10 +28,8 @@ MISSING: dict[str, dict[str, str]] = {
                 "RematScope",
                 "remat",
                 "applications",
-                "datasets",
                 "dtype_policies",
                 "mixed_precision",
-                "preprocessing",
                 "quantizers",
             ],
             OTHER_ISSUE,
@@ -42,18 +40,6 @@ MISSING: dict[str, dict[str, str]] = {
     },
     "layers": {
         **dict.fromkeys(["FlaxLayer", "JaxLayer", "TFSMLayer"], JAX_TF_ONLY),
-        **dict.fromkeys(
-            [
-                "CategoryEncoding",
-                "Discretization",
-                "HashedCrossing",
-                "Hashing",
-                "IntegerLookup",
-                "StringLookup",
-                "TextVectorization",
-            ],
-            OTHER_ISSUE,
-        ),
         **dict.fromkeys(
             [
                 "AugMix",
@@ -97,7 +83,7 @@ MISSING: dict[str, dict[str, str]] = {
         ),
     },
     "callbacks": {
-        **dict.fromkeys(["OrbaxCheckpoint", "TensorBoard"], JAX_TF_ONLY),
+        **dict.fromkeys(["OrbaxCheckpoint"], JAX_TF_ONLY),
         **dict.fromkeys(["BackupAndRestore"], OTHER_ISSUE),
         **dict.fromkeys(["RemoteMonitor"], NOT_YET),
     },
@@ -119,21 +105,10 @@ MISSING: dict[str, dict[str, str]] = {
         **dict.fromkeys(
             [
                 "FeatureSpace",
-                "array_to_img",
-                "audio_dataset_from_directory",
                 "bounding_boxes",
-                "get_file",
                 "get_source_inputs",
-                "image_dataset_from_directory",
-                "img_to_array",
-                "load_img",
                 "pack_x_y_sample_weight",
-                "pad_sequences",
-                "save_img",
-                "split_dataset",
                 "standardize_dtype",
-                "text_dataset_from_directory",
-                "timeseries_dataset_from_array",
                 "unpack_x_y_sample_weight",
             ],
             OTHER_ISSUE,

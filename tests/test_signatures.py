@@ -91,6 +91,8 @@ KERAS_LACKS: dict[str, str] = {
     "config.device": "the torch device tkeras trains on (Keras's torch backend keeps it "
     "private); tkeras-only.",
     "config.set_device": "choose the torch device; tkeras-only.",
+    "utils.BatchLoader.__init__": "what the *_dataset_from_* utilities return instead of a "
+    "tf.data.Dataset: a torch DataLoader with class_names/file_paths and tf.data-style chaining.",
 }
 
 # Counterparts Keras keeps private, outside keras.src.<family>'s namespace and ALL_OBJECTS_DICT.
