@@ -51,6 +51,7 @@ NOT_YET: list[tuple[str, Any]] = [
 # Layer-specific arguments that are not supported yet: (layer, argument) -> non-default value.
 NOT_YET_PER_LAYER: dict[tuple[str, str], Any] = {
     ("BatchNormalization", "synchronized"): True,  # cross-replica statistics: data parallel
+    ("EinsumDense", "gptq_unpacked_column_size"): 4,  # GPTQ quantization is not planned
 }
 # Arguments whose only valid value is the default, in Keras too (every other value raises
 # ValueError in both libraries, pinned in that family's tests): (layer, argument) -> reason.

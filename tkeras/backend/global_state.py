@@ -22,7 +22,7 @@ Per thread (``thread_state()``; each thread starts from the defaults):
 - ``name_uids``: the counters behind Keras-style unique names (``dense``, ``dense_1``, ...).
 
 Process-wide (``PROCESS``), as in Keras where these are module globals: the settings of
-``tkeras.config`` (``set_floatx`` applies to every thread), the registry of
+``tkeras.config`` (``set_floatx`` applies to every thread, as do its switches), the registry of
 ``register_keras_serializable`` and ``losses_seen``, set once any layer has added a loss or got
 a regularizer (a hint some callers use to skip collecting losses; never a behaviour switch).
 """
@@ -63,6 +63,7 @@ class _ProcessState:
     """Settings shared by every thread (Keras keeps these as module globals)."""
 
     __slots__ = (
+        "config_switches",
         "custom_names",
         "custom_objects",
         "device",
@@ -83,6 +84,13 @@ class _ProcessState:
         self.custom_objects: dict[str, Any] = {}
         self.custom_names: dict[Any, str] = {}
         self.losses_seen = False
+        # keras.config's switches: flash attention, interactive logging, epoch/step caps.
+        self.config_switches: dict[str, Any] = {
+            "flash_attention": None,
+            "interactive_logging": True,
+            "max_epochs": None,
+            "max_steps_per_epoch": None,
+        }
         # Bumped when some layer's routing may have changed (layers/layer_call.py).
         self.route_epoch = 0
 

@@ -29,3 +29,10 @@ def auto_name(class_name: str) -> str:
 
 def reset_uids() -> None:
     thread_state().name_uids.clear()
+
+
+def next_uid(prefix: str) -> int:
+    """Keras's ``get_uid``: bump ``prefix``'s counter (shared with ``uniquify``), return it."""
+    uids = thread_state().name_uids
+    uids[prefix] += 1
+    return uids[prefix]
