@@ -37,7 +37,7 @@ def _recording_init(init: Any) -> Any:
 
 
 # Arguments Keras's get_config leaves out while they are None (deprecated or opt-in).
-_OMITTED_WHEN_NONE = ("lora_rank", "lora_alpha")
+_OMITTED_WHEN_NONE = ("lora_rank", "lora_alpha", "gptq_unpacked_column_size")
 # Arguments Keras accepts but never writes (tkeras-only, or deprecated in Keras).
 _TKERAS_ONLY = ("use_cudnn", "input_length")
 _PLAIN = (str, int, float, bool, type(None))
