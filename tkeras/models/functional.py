@@ -147,7 +147,9 @@ class Functional(Model):
         _check_graph(nodes, layers, flat_in, flat_out)
         self._nodes = [n for n in nodes if not n.is_input]
         self._all_nodes = nodes
-        self._modules["layers"] = nn.ModuleList(layers)
+        # Ops (``x + y``, ``ops.sum``) are graph nodes but not layers, as in Keras.
+        self._operations = layers
+        self._modules["layers"] = nn.ModuleList(l for l in layers if isinstance(l, nn.Module))
         self._masking = any(n.layer._creates_mask for n in self._nodes)
         self._mask_routes = _mask_routes(self._nodes)
         self.built = True
@@ -157,6 +159,11 @@ class Functional(Model):
     @property
     def layers(self) -> list[Layer]:
         return LayerList(self._modules["layers"])
+
+    @property
+    def operations(self) -> list[Any]:
+        """Every layer and op of the graph, in Keras's order (``layers`` has the layers)."""
+        return list(self._operations)
 
     @property
     def inputs(self) -> list[KerasTensor]:
