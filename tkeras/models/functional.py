@@ -131,7 +131,9 @@ class Functional(Model):
         trainable: bool = True,
         **kwargs: Any,
     ) -> None:
-        Layer.__init__(self, name=name or _functional_name(), trainable=trainable, **kwargs)
+        if name is None:
+            name = _functional_name() if type(self) is Functional else None
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
         flat_in, flat_out = flatten_kt(inputs), flatten_kt(outputs)
         for kind, value, flat in (("inputs", inputs, flat_in), ("outputs", outputs, flat_out)):
             if not flat or len(flat) != _count_leaves(value):
