@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from tkeras.backend.convert import standardize_dtype
 from tkeras.layers.layer import Layer
 from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
@@ -145,6 +146,7 @@ class Functional(Model):
         self._outputs_struct = outputs
         self._flat_inputs = flat_in
         self._flat_outputs = flat_out
+        self._input_dtypes = [standardize_dtype(t.dtype) for t in flat_in]
         nodes, layers = _order_nodes(flat_in, flat_out)
         _check_graph(nodes, layers, flat_in, flat_out)
         self._nodes = [n for n in nodes if not n.is_input]
@@ -197,6 +199,21 @@ class Functional(Model):
 
     def _feed(self, inputs: Any) -> dict[int, Any]:
         struct = self._inputs_struct
+        if len(self._flat_inputs) == 1:
+            # One input: a bare tensor, a one-element list or a dict keyed by the input's name
+            # all work, whichever way the model was built (as in Keras).
+            only = self._flat_inputs[0]
+            if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+                inputs = inputs[0]
+            elif isinstance(inputs, dict) and len(inputs) == 1:
+                key = next(iter(struct)) if isinstance(struct, dict) else self.input_names[0]
+                if key not in inputs:
+                    raise ValueError(
+                        f"Model {self.name!r} expects an input named {key!r}; received keys "
+                        f"{list(inputs)}."
+                    )
+                inputs = inputs[key]
+            return {id(only): inputs}
         if isinstance(struct, dict):
             if not isinstance(inputs, dict):
                 raise ValueError(
@@ -224,12 +241,15 @@ class Functional(Model):
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         values = self._feed(inputs)
-        for t in self._flat_inputs:
+        for t, want in zip(self._flat_inputs, self._input_dtypes):
             v = values[id(t)]
             if not isinstance(v, torch.Tensor):
                 from tkeras.backend.convert import convert_to_tensor
 
-                values[id(t)] = convert_to_tensor(v)
+                v = values[id(t)] = convert_to_tensor(v)
+            if v.dtype is not want:
+                # Keras converts each input to its Input's dtype (bool one-hots, int arrays).
+                values[id(t)] = v.to(want)
         masks: dict[int, Any] = {}
         if mask is not None and len(self._flat_inputs) == 1:
             masks[id(self._flat_inputs[0])] = mask
