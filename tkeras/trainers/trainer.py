@@ -12,7 +12,7 @@ from tkeras.trainers.compile_loss import CompileLoss, LossTracker
 from tkeras.trainers.compile_metrics import CompileMetrics
 from tkeras.trainers.data_utils import flatten, unpack
 from tkeras.trainers.optim import resolve_optimizer
-from tkeras.trainers.step import _backward_and_update, _batch_size, add_model_losses
+from tkeras.trainers.step import add_model_losses, default_step
 
 
 class Trainer:
@@ -140,6 +140,7 @@ class Trainer:
             "_run_eagerly": bool(run_eagerly),
             "_auto_scale_loss": bool(auto_scale_loss),
             "steps_per_execution": steps_per_execution,
+            "_default_steps": {},
             "stop_training": False,
             "compiled": True,
         }
@@ -162,15 +163,64 @@ class Trainer:
 
     @property
     def metrics(self) -> list:
-        """The loss tracker, the compiled metrics and per-output loss trackers, in Keras's order."""
-        if not self.compiled:
-            return []
-        out = [self._loss_tracker]
-        if self._compile_metrics is not None:
-            out.append(self._compile_metrics)
-        if self._compile_loss is not None:
-            out.extend(self._compile_loss.metrics)
+        """The loss tracker, the compiled metrics, per-output loss trackers, then the metrics
+        assigned as attributes of the model (``self.loss_tracker = metrics.Mean(...)``), in
+        Keras's order."""
+        out = []
+        if self.compiled:
+            out.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                out.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                out.extend(self._compile_loss.metrics)
+        from tkeras.metrics.metric import Metric
+
+        out.extend(v for v in self.__dict__.values() if isinstance(v, Metric))
         return out
+
+    @property
+    def compiled_metrics(self) -> Any:
+        """Deprecated (Keras 2): an object whose ``update_state(y, y_pred, sample_weight)``
+        updates ``self.metrics``; use ``compute_metrics`` or the metrics themselves."""
+        model = self
+
+        class DeprecatedCompiledMetric:
+            def update_state(self, y: Any, y_pred: Any, sample_weight: Any = None) -> None:
+                warnings.warn(
+                    "`model.compiled_metrics()` is deprecated. Instead, use e.g.:\n"
+                    "for metric in self.metrics:\n    metric.update_state(y, y_pred)",
+                    stacklevel=2,
+                )
+                model._update_all_metrics(y, y_pred, sample_weight)
+
+        return DeprecatedCompiledMetric()
+
+    def _update_all_metrics(self, y: Any, y_pred: Any, sample_weight: Any) -> None:
+        from tkeras.metrics.reduction import Mean
+
+        for m in self.metrics:
+            if m is self._loss_tracker or isinstance(m, LossTracker):
+                continue
+            if isinstance(m, CompileMetrics):
+                if not m.built:
+                    m.build(y, y_pred, loss=self._compile_loss)
+                    m.to(flatten(y_pred)[0].device)
+                m.update_state(y, y_pred, sample_weight)
+            elif isinstance(m, Mean):
+                m.update_state(y_pred, sample_weight=sample_weight)
+            else:
+                m.update_state(y, y_pred, sample_weight=sample_weight)
+
+    def compiled_loss(
+        self, y: Any, y_pred: Any, sample_weight: Any = None, regularization_losses: Any = None
+    ) -> torch.Tensor:
+        """Deprecated (Keras 2): the compiled loss; use ``compute_loss``."""
+        warnings.warn(
+            "`model.compiled_loss()` is deprecated. Instead, use "
+            "`model.compute_loss(x, y, y_pred, sample_weight, training)`.",
+            stacklevel=2,
+        )
+        return self.compute_loss(x=None, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
     @property
     def metrics_names(self) -> list[str]:
@@ -256,26 +306,20 @@ class Trainer:
         return self.get_metrics_result()
 
     def train_step(self, data: Any) -> dict[str, Any]:
-        """One training step on ``data`` (``x``, ``(x, y)`` or ``(x, y, sample_weight)``)."""
+        """One training step on ``data`` (``x``, ``(x, y)`` or ``(x, y, sample_weight)``):
+        the same step ``fit`` runs; returns every metric's result."""
         x, y, sample_weight = unpack(data)
-        y_pred = self(x)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-        self._loss_tracker.add(loss, _batch_size(x))
-        _backward_and_update(self, loss)
-        return self.compute_metrics(
-            x,
-            y,
-            y_pred.detach() if isinstance(y_pred, torch.Tensor) else y_pred,
-            sample_weight=sample_weight,
-        )
+        step = default_step(self, "train")
+        step(x, y, sample_weight)
+        return self.get_metrics_result() if step.logs is None else step.logs
 
     def test_step(self, data: Any) -> dict[str, Any]:
-        """One evaluation step on ``data``; returns every metric's result."""
+        """One evaluation step on ``data`` (the step ``evaluate`` runs); returns every metric's
+        result."""
         x, y, sample_weight = unpack(data)
-        y_pred = self(x)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.add(loss, _batch_size(x))
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        step = default_step(self, "test")
+        step(x, y, sample_weight)
+        return self.get_metrics_result() if step.logs is None else step.logs
 
     def predict_step(self, data: Any) -> Any:
         """The model's outputs for the inputs of ``data``."""
