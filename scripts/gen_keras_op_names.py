@@ -30,7 +30,8 @@ def _snake(name: str) -> str:
 
 
 def build_table() -> tuple[dict, dict]:
-    """``(ops, activations)``: op name -> (module, class, init args); activation name -> the same for its op."""
+    """``(ops, activations)``: op name -> (module, class, init args); activation name -> the
+    same for the op it records."""
     import keras
     from keras.src.ops.operation import Operation
 

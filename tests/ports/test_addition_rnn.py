@@ -55,7 +55,7 @@ def program(keras):
         if key in seen:
             continue
         seen.add(key)
-        q = "{}+{}".format(a, b)
+        q = f"{a}+{b}"
         query = q + " " * (MAXLEN - len(q))
         ans = str(a + b)
         ans += " " * (DIGITS + 1 - len(ans))
