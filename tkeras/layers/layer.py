@@ -1,10 +1,13 @@
-"""The Layer base: a torch.nn.Module with Keras's lazy build, names, weights and config."""
+"""The Layer base: a torch.nn.Module with Keras's lazy build, names, weights and config.
+
+The class lives here; its call context (training flag, masks, input helpers) is in
+``call_context.py``, config recording in ``config_recording.py``, weights in ``layer_weights.py``
+and added losses in ``layer_losses.py``. Every name stays importable from this module.
+"""
 
 from __future__ import annotations
 
-import functools
 import inspect
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -12,113 +15,49 @@ import torch
 from torch import nn
 
 from tkeras import config as _config
-from tkeras import constraints, initializers, regularizers
-from tkeras.backend.layout import IDENTITY, Layout
 from tkeras.backend.variable import Variable
+from tkeras.layers.call_context import (
+    _FLOAT_NAMES,
+    _LOSSES_USED,
+    _as_tensor,
+    _attach_masks,
+    _first_tensor,
+    _flat_tensors,
+    _is_symbolic,
+    _keras_shape,
+    _shape_of,
+    _torch_dtype,
+    not_implemented,
+    resolve_training,
+)
+from tkeras.layers.config_recording import _BASE_KEYS, _recording_init
 from tkeras.layers.input_spec import ANY_RANK, InputSpec
-from tkeras.models.symbolic import KerasTensor
-from tkeras.regularizers.regularizers import weight_penalty
+from tkeras.layers.layer_call import LayerCallMixin
+from tkeras.layers.layer_losses import LayerLossesMixin, add_activity_loss
+from tkeras.layers.layer_weights import LayerWeightsMixin
 from tkeras.utils.naming import auto_name
 
-# The training flag given explicitly to an enclosing layer call, passed down to sublayers whose
-# own call gets training=None (Keras's call context). None: each layer follows its own mode.
-_TRAINING_CONTEXT: list[bool | None] = [None]
-
-_FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")
-
-# Set once any layer calls add_loss or gets a weight regularizer, so models skip collecting and
-# clearing losses until then.
-_LOSSES_USED = [False]
-# Set once a mask-creating layer (Embedding(mask_zero=True), Masking) exists: eager calls then
-# attach and read masks on tensors (``_keras_mask``), as Keras does.
-_EAGER_MASKS = [False]
-
-
-def _attach_masks(outputs: Any, masks: Any) -> None:
-    if masks is None:
-        return
-    if isinstance(outputs, (list, tuple)):
-        if not isinstance(masks, (list, tuple)):
-            masks = [masks] + [None] * (len(outputs) - 1)
-        for out, mask in zip(outputs, masks):
-            _attach_masks(out, mask)
-    elif isinstance(outputs, torch.Tensor) and isinstance(masks, torch.Tensor):
-        outputs._keras_mask = masks
+__all__ = [
+    "_BASE_KEYS",
+    "_FLOAT_NAMES",
+    "_LOSSES_USED",
+    "Layer",
+    "_as_tensor",
+    "_attach_masks",
+    "_first_tensor",
+    "_flat_tensors",
+    "_is_symbolic",
+    "_keras_shape",
+    "_recording_init",
+    "_shape_of",
+    "_torch_dtype",
+    "add_activity_loss",
+    "not_implemented",
+    "resolve_training",
+]
 
 
-def resolve_training(module: nn.Module, training: bool | None) -> bool:
-    """Keras's training flag: the explicit value, else the enclosing call's, else the mode."""
-    if training is None:
-        training = _TRAINING_CONTEXT[0]
-        if training is None:
-            return module.training
-    return bool(training)
-
-
-def not_implemented(layer_name: str, **arguments: Any) -> None:
-    """Raise NotImplementedError for any argument given a non-default (non-None) value."""
-    for arg, value in arguments.items():
-        if value is not None:
-            raise NotImplementedError(
-                f"{layer_name}: the argument `{arg}` is not supported yet "
-                f"(received {arg}={value!r}). Leave it at its default (None); quantization "
-                "and LoRA are not planned."
-            )
-
-
-def _is_symbolic(x: Any) -> bool:
-    cls = x.__class__
-    if cls is KerasTensor:
-        return True
-    if cls is list or cls is tuple:
-        for e in x:
-            c = e.__class__
-            if c is KerasTensor or ((c is list or c is tuple or c is dict) and _is_symbolic(e)):
-                return True
-        return False
-    if cls is dict:
-        return _is_symbolic(list(x.values()))
-    return isinstance(x, KerasTensor)
-
-
-def _shape_of(x: Any) -> Any:
-    if isinstance(x, (list, tuple)):
-        return [_shape_of(e) for e in x]
-    if isinstance(x, dict):
-        return {k: _shape_of(v) for k, v in x.items()}
-    return tuple(x.shape)
-
-
-def add_activity_loss(layer: Layer, regularizer: Any, output: torch.Tensor) -> None:
-    """Add Keras's activity penalty of one output to ``layer``: ``regularizer(output)`` divided
-    by the batch size (an empty batch adds 0, not NaN). Meta tensors (shape inference) add
-    nothing."""
-    if output.device.type == "meta":
-        return
-    loss = regularizer(output)
-    if output.dim() > 0:
-        batch = output.shape[0]
-        loss = loss / batch if batch else loss * 0.0
-    layer.add_loss(loss)
-
-
-def _flat_tensors(x: Any) -> list[torch.Tensor]:
-    if isinstance(x, torch.Tensor):
-        return [x]
-    if isinstance(x, dict):
-        x = list(x.values())
-    if isinstance(x, (list, tuple)):
-        return [t for e in x for t in _flat_tensors(e)]
-    return []
-
-
-def _first_tensor(x: Any) -> Any:
-    while isinstance(x, (list, tuple)) and x:
-        x = x[0]
-    return x
-
-
-class Layer(nn.Module):
+class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
     """The base class of every tkeras layer: a ``torch.nn.Module`` with Keras's layer API.
 
     Subclasses implement ``build(input_shape)`` (create weights with ``add_weight``) and
@@ -158,9 +97,11 @@ class Layer(nn.Module):
         super().__init_subclass__(**kwargs)
         if "call" in cls.__dict__:
             cls.forward = cls.call
-            params = inspect.signature(cls.call).parameters
+            cls._call_signature = inspect.signature(cls.call)
+            params = cls._call_signature.parameters
             cls._call_has_training = "training" in params
             cls._call_has_mask = "mask" in params
+            cls._training_pos, cls._mask_pos = _positions(params, ("training", "mask"))
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
@@ -223,69 +164,6 @@ class Layer(nn.Module):
         self.training = False  # Keras layers start in inference mode.
 
     # ------------------------------------------------------------------ calling
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        inputs = args[0] if args else next(iter(kwargs.values()), None)
-        if not self.built or _is_symbolic(inputs):
-            return self._first_or_symbolic_call(args, kwargs)
-        if inputs.__class__ is torch.Tensor or isinstance(inputs, torch.Tensor):
-            if inputs.dim() not in self._ranks:
-                self._check_input(inputs)
-        elif not isinstance(inputs, (list, tuple, dict)):
-            return self(_as_tensor(inputs), *args[1:], **kwargs)
-        if _EAGER_MASKS[0]:
-            return self._call_with_eager_mask(inputs, args, kwargs)
-        if kwargs:
-            return self._call_with_context(args, kwargs)
-        try:
-            return self._call_impl(*args)
-        except (RuntimeError, TypeError, IndexError) as error:
-            return self._recover(error, args, kwargs)
-
-    def _call_with_eager_mask(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
-        # Keras attaches masks to eager tensors, so a subclassed model's LSTM sees the mask its
-        # Embedding(mask_zero=True) made. Only programs that create masks take this path.
-        in_mask = getattr(inputs, "_keras_mask", None) if isinstance(inputs, torch.Tensor) else None
-        if in_mask is not None and self._call_has_mask and kwargs.get("mask") is None:
-            kwargs = {**kwargs, "mask": in_mask}
-        if kwargs:
-            out = self._call_with_context(args, kwargs)
-        else:
-            try:
-                out = self._call_impl(*args)
-            except (RuntimeError, TypeError, IndexError) as error:
-                out = self._recover(error, args, kwargs)
-        mask = kwargs.get("mask", in_mask)
-        if self._supports_masking and (self._creates_mask or mask is not None):
-            if isinstance(inputs, torch.Tensor):
-                _attach_masks(out, self.compute_mask(inputs, mask))
-        return out
-
-    def _call_with_context(self, args: tuple, kwargs: dict) -> Any:
-        training = kwargs.get("training")
-        if "training" in kwargs and not self._call_has_training:
-            kwargs = {k: v for k, v in kwargs.items() if k != "training"}
-        if "mask" in kwargs and not self._call_has_mask:
-            kwargs = {k: v for k, v in kwargs.items() if k != "mask"}
-        previous = _TRAINING_CONTEXT[0]
-        if training is not None:
-            _TRAINING_CONTEXT[0] = bool(training)
-        try:
-            return self._call_impl(*args, **kwargs)
-        except (RuntimeError, TypeError, IndexError) as error:
-            return self._recover(error, args, kwargs)
-        finally:
-            _TRAINING_CONTEXT[0] = previous
-
-    def _recover(self, error: Exception, args: tuple, kwargs: dict) -> Any:
-        """Turn a torch error into a Keras-style one, or autocast floating inputs and retry."""
-        inputs = args[0] if args else next(iter(kwargs.values()))
-        if isinstance(inputs, torch.Tensor):
-            self._check_input(inputs)
-            want = self.compute_dtype_torch
-            if self.autocast and inputs.is_floating_point() and inputs.dtype != want:
-                return self._call_impl(inputs.to(want), *args[1:], **kwargs)
-        raise error
 
     def _check_input(self, inputs: Any) -> None:
         spec = self._input_spec
@@ -369,160 +247,6 @@ class Layer(nn.Module):
         self._input_spec = spec
         self._ranks = spec.ranks() if spec is not None else ANY_RANK
 
-    # ------------------------------------------------------------------ weights
-
-    def add_weight(
-        self,
-        shape: Sequence[int] | None = None,
-        initializer: Any = None,
-        dtype: Any = None,
-        trainable: bool = True,
-        autocast: bool = True,
-        regularizer: Any = None,
-        constraint: Any = None,
-        aggregation: str = "none",
-        overwrite_with_gradient: bool = False,
-        name: str | None = None,
-        *,
-        layout: Layout = IDENTITY,
-    ) -> Variable:
-        """Create a weight of Keras shape ``shape``, initialized as Keras initializes it.
-
-        ``regularizer`` adds ``regularizer(weight)`` (Keras's layout) to ``losses`` while the
-        weight is trainable; ``constraint`` projects the weight after each optimizer update.
-        ``layout`` (tkeras only) converts the Keras-layout value to the torch layout it is
-        stored in; custom layers leave it as the identity.
-        """
-        regularizer = regularizers.get(regularizer)
-        constraint = constraints.get(constraint)
-        shape = tuple(int(d) for d in (shape or ()))
-        if any(d < 0 for d in shape):
-            raise ValueError(f"Layer {self.name!r}: add_weight got a negative shape {shape}.")
-        dtype = torch.float32 if dtype is None else _torch_dtype(dtype)
-        if initializer is None:
-            initializer = "glorot_uniform" if dtype.is_floating_point else "zeros"
-        init = initializers.get(initializer)
-        value = torch.as_tensor(init(shape, dtype=dtype)).to(dtype).reshape(shape)
-        name = name or "variable"
-        key = name
-        i = 1
-        while key in self._parameters or key in self._modules or key in self.__dict__:
-            key, i = f"{name}_{i}", i + 1
-        var = Variable(
-            layout.from_keras(value).contiguous(),
-            trainable=trainable,
-            name=name,
-            layout=layout,
-            path=f"{self.name}/{name}",
-        )
-        if regularizer is not None:
-            var.regularizer = regularizer
-            _LOSSES_USED[0] = True
-        if constraint is not None:
-            var.constraint = constraint
-        self.register_parameter(key, var)
-        (self._own_trainable if trainable else self._own_non_trainable).append(var)
-        return var
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, Variable):
-            params = self.__dict__.get("_parameters")
-            if params is not None:
-                for key, existing in list(params.items()):
-                    if existing is value and key != name:
-                        del params[key]
-        super().__setattr__(name, value)
-
-    def _sublayers(self) -> list[Layer]:
-        found = []
-        for child in self.children():
-            if isinstance(child, Layer):
-                found.append(child)
-            else:
-                found.extend(c for c in child.children() if isinstance(c, Layer))
-        return found
-
-    @property
-    def weights(self) -> list[Variable]:
-        """Every weight in Keras's order: own trainable, own non-trainable, then sublayers'."""
-        out, seen = [], set()
-        for var in [*self._own_trainable, *self._own_non_trainable]:
-            if id(var) not in seen:
-                seen.add(id(var))
-                out.append(var)
-        for layer in self._sublayers():
-            for var in layer.weights:
-                if id(var) not in seen:
-                    seen.add(id(var))
-                    out.append(var)
-        return out
-
-    @property
-    def variables(self) -> list[Variable]:
-        return self.weights
-
-    @property
-    def trainable_weights(self) -> list[Variable]:
-        if not self.trainable:
-            return []
-        return [v for v in self.weights if v.trainable]
-
-    @property
-    def non_trainable_weights(self) -> list[Variable]:
-        if not self.trainable:
-            return self.weights
-        return [v for v in self.weights if not v.trainable]
-
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-
-    @property
-    def trainable(self) -> bool:
-        return self._trainable
-
-    @trainable.setter
-    def trainable(self, value: bool) -> None:
-        value = bool(value)
-        self._trainable = value
-        for var in self._own_trainable:
-            var.trainable = value
-        for layer in self._sublayers():
-            layer.trainable = value
-
-    def get_weights(self) -> list[np.ndarray]:
-        """The weights as numpy arrays in Keras's layouts and order."""
-        return [v.numpy() for v in self.weights]
-
-    def set_weights(self, weights: Sequence[Any]) -> None:
-        """Set every weight from arrays in Keras's layouts and order; validates all first."""
-        params = self.weights
-        weights = list(weights)
-        if len(weights) != len(params):
-            raise ValueError(
-                f"Layer {self.name!r} expects {len(params)} weights, but the weights list has "
-                f"{len(weights)} elements."
-            )
-        arrays = []
-        for i, (var, value) in enumerate(zip(params, weights)):
-            arr = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value)
-            if tuple(arr.shape) != tuple(var.keras_shape):
-                raise ValueError(
-                    f"Layer {self.name!r} weight {i} ({var.name}) expects shape "
-                    f"{tuple(var.keras_shape)}, but received shape {tuple(arr.shape)}."
-                )
-            arrays.append(arr)
-        for var, arr in zip(params, arrays):
-            var.assign(arr)
-
-    def count_params(self) -> int:
-        """The number of weight values (Keras's variables only)."""
-        if not self.built:
-            raise ValueError(
-                f"You tried to call `count_params` on layer {self.name!r}, but the layer isn't "
-                "built. You can build it manually via: `layer.build(input_shape)`."
-            )
-        return int(sum(int(np.prod(v.shape)) for v in self.weights))
-
     # ------------------------------------------------------------------ shapes, config
 
     @property
@@ -556,80 +280,6 @@ class Layer(nn.Module):
                 )
             self._output_shape = self.compute_output_shape(_keras_shape(self._build_shape))
         return self._output_shape
-
-    # ------------------------------------------------------------------ added losses
-
-    def add_loss(self, loss: Any) -> None:
-        """Add a scalar loss term (e.g. an activity penalty) computed in ``call``.
-
-        The terms are collected in ``model.losses`` and ``fit()`` adds their sum to the loss.
-        A model clears them at the start of each of its calls, as Keras does.
-        """
-        if not isinstance(loss, torch.Tensor):
-            loss = torch.as_tensor(loss, dtype=self.compute_dtype_torch)
-        _LOSSES_USED[0] = True
-        self._losses.append(loss)
-
-    @property
-    def losses(self) -> list[torch.Tensor]:
-        """The loss terms of this layer and its sublayers, in Keras's order: those added by
-        ``add_loss`` (activity penalties included) since the last model call cleared them, then
-        each trainable weight's regularizer penalty, computed from the weight's current value
-        (with autograd).
-
-        Differences from Keras: only a model clears the added terms at the start of its call;
-        Keras also clears them when a layer is called on its own (outside any layer call), so
-        calling a lone layer twice keeps both calls' terms here.
-        """
-        added: list[torch.Tensor] = []
-        regularized: list[Variable] = []
-        self._gather_losses(added, regularized, set(), set())
-        if regularized and self.trainable:
-            added.extend(weight_penalty(v.regularizer, v) for v in regularized)
-        return added
-
-    def _gather_losses(
-        self, added: list, regularized: list, seen_layers: set, seen_vars: set
-    ) -> None:
-        added.extend(self._losses)
-        for var in (*self._own_trainable, *self._own_non_trainable):
-            if var.regularizer is not None and var.requires_grad and id(var) not in seen_vars:
-                seen_vars.add(id(var))
-                regularized.append(var)
-        for layer in self._sublayers():
-            if id(layer) not in seen_layers:
-                seen_layers.add(id(layer))
-                layer._gather_losses(added, regularized, seen_layers, seen_vars)
-
-    @property
-    def activity_regularizer(self) -> Any:
-        """The regularizer applied to the layer's outputs after each call (None: none)."""
-        return self._activity_regularizer
-
-    @activity_regularizer.setter
-    def activity_regularizer(self, value: Any) -> None:
-        regularizer = regularizers.get(value)
-        self.__dict__["_activity_regularizer"] = regularizer
-        # Only a regularized layer pays for the penalty: its instance forward is wrapped, and
-        # every other layer keeps the class's plain forward (call).
-        if regularizer is None:
-            self.__dict__.pop("forward", None)
-        else:
-            self.__dict__["forward"] = self._forward_with_activity_loss
-            _LOSSES_USED[0] = True
-
-    def _forward_with_activity_loss(self, *args: Any, **kwargs: Any) -> Any:
-        outputs = type(self).forward(self, *args, **kwargs)
-        regularizer = self._activity_regularizer
-        if regularizer is not None:
-            for output in _flat_tensors(outputs):
-                add_activity_loss(self, regularizer, output)
-        return outputs
-
-    def _clear_losses(self) -> None:
-        self._losses.clear()
-        for layer in self._sublayers():
-            layer._clear_losses()
 
     def _node_attribute(self, attr: str, what: str) -> Any:
         if not self._inbound_nodes:
@@ -667,51 +317,11 @@ class Layer(nn.Module):
         return f"name={self.name!r}"
 
 
-def _keras_shape(shape: Any) -> Any:
-    if isinstance(shape, list):
-        return [_keras_shape(s) for s in shape]
-    if isinstance(shape, dict):
-        return {k: _keras_shape(v) for k, v in shape.items()}
-    return tuple(shape)
-
-
-def _torch_dtype(dtype: Any) -> torch.dtype:
-    from tkeras.backend.convert import standardize_dtype
-
-    return standardize_dtype(dtype)
-
-
-def _as_tensor(x: Any) -> torch.Tensor:
-    from tkeras.backend.convert import convert_to_tensor
-
-    return convert_to_tensor(x)
-
-
-_BASE_KEYS = ("name", "trainable", "dtype", "autocast", "activity_regularizer")
-
-
-def _recording_init(init: Any) -> Any:
-    """Wrap a subclass ``__init__`` so the most-derived call records its arguments for config."""
-    sig = inspect.signature(init)
-
-    @functools.wraps(init)
-    def wrapped(self, *args: Any, **kwargs: Any) -> None:
-        if "_init_config" not in self.__dict__:
-            try:
-                bound = sig.bind(self, *args, **kwargs)
-            except TypeError:
-                bound = None
-            if bound is not None:
-                bound.apply_defaults()
-                cfg = {}
-                for pname, value in list(bound.arguments.items())[1:]:
-                    kind = sig.parameters[pname].kind
-                    if kind is inspect.Parameter.VAR_KEYWORD:
-                        cfg.update({k: v for k, v in value.items() if k not in _BASE_KEYS})
-                    elif kind is not inspect.Parameter.VAR_POSITIONAL and pname not in _BASE_KEYS:
-                        cfg[pname] = value
-                object.__setattr__(self, "_init_config", cfg)
-        init(self, *args, **kwargs)
-
-    wrapped._records_config = True
-    return wrapped
+def _positions(params: Any, names: tuple[str, ...]) -> tuple[int | None, ...]:
+    """Where each of ``names`` sits among ``call``'s positional arguments (self excluded)."""
+    positional = []
+    for pname, param in list(params.items())[1:]:
+        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            break
+        positional.append(pname)
+    return tuple(positional.index(n) if n in positional else None for n in names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tkeras.layers.layer import _LOSSES_USED, Layer
+from tkeras.layers.layer import Layer
 from tkeras.trainers.trainer import Trainer
 
 
@@ -32,11 +32,6 @@ class Model(Trainer, Layer):
             Functional.__init__(self, *args, **kwargs)
             return
         super().__init__(**kwargs)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _LOSSES_USED[0]:
-            self._clear_losses()
-        return super().__call__(*args, **kwargs)
 
     @property
     def layers(self) -> list[Layer]:

@@ -30,6 +30,7 @@ from tkeras import config
 from tkeras.backend.convert import standardize_dtype
 from tkeras.backend.variable import Variable
 from tkeras.layers.input_spec import InputSpec
+from tkeras.layers.layer_call import settle_routing
 from tkeras.models.symbolic import KerasTensor
 from tkeras.saving.atomic import _fsync_dir, _fsync_file, atomic_path
 
@@ -386,6 +387,7 @@ def _export_program(
     args = _samples(signature, _device_of(model), _SAMPLE_BATCH, _SAMPLE_OTHER)
     if "dynamic_shapes" not in options:
         options = {**options, "dynamic_shapes": tuple(_map(_dynamic, s) for s in signature)}
+    settle_routing(model)
     try:
         with _inference_mode_of(model), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r".*not properly registered as a submodule")

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from tkeras.backend.global_state import thread_state
 from tkeras.saving import object_registry
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -42,11 +43,6 @@ _FAMILIES = (
 _FUNCTION_FAMILIES = ("tkeras.activations", "tkeras.losses", "tkeras.metrics")
 _DTYPE_POLICIES = ("DTypePolicy", "FloatDTypePolicy", "Policy")
 
-# None: not set (safe). Set by SafeModeScope and enable_unsafe_deserialization.
-_SAFE_MODE: list[bool | None] = [None]
-# id -> object for "shared_object_id" entries, while one load runs.
-_SHARED: list[dict[int, Any] | None] = [None]
-
 
 class SafeModeScope:
     """Set the safe mode of every nested deserialization inside a ``with`` block."""
@@ -55,13 +51,14 @@ class SafeModeScope:
         self.safe_mode = safe_mode
 
     def __enter__(self) -> SafeModeScope:
-        self._previous = _SAFE_MODE[0]
+        state = thread_state()
+        self._previous = state.safe_mode
         if self.safe_mode is not None:
-            _SAFE_MODE[0] = bool(self.safe_mode)
+            state.safe_mode = bool(self.safe_mode)
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        _SAFE_MODE[0] = self._previous
+        thread_state().safe_mode = self._previous
 
 
 def enable_unsafe_deserialization() -> None:
@@ -72,14 +69,16 @@ def enable_unsafe_deserialization() -> None:
         >>> tkeras.saving.enable_unsafe_deserialization()
         >>> tkeras.saving.serialization.in_safe_mode()
         False
-        >>> tkeras.saving.serialization._SAFE_MODE[0] = None  # back to the default
+        >>> tkeras.backend.global_state.thread_state().safe_mode = None  # back to the default
+
+    Differences from Keras: none; as in Keras the switch holds for the calling thread only.
     """
-    _SAFE_MODE[0] = False
+    thread_state().safe_mode = False
 
 
 def in_safe_mode() -> bool:
     """Whether lambdas are refused (the default)."""
-    return _SAFE_MODE[0] is not False
+    return thread_state().safe_mode is not False
 
 
 # --------------------------------------------------------------------------- serializing
@@ -307,8 +306,8 @@ def deserialize_keras_object(
     module_objects = kwargs.pop("module_objects", None)
     if kwargs:
         raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
-    if _SAFE_MODE[0] is not None:
-        safe_mode = _SAFE_MODE[0]
+    if thread_state().safe_mode is not None:
+        safe_mode = thread_state().safe_mode
     custom_objects = object_registry.all_custom_objects(custom_objects)
     if module_objects:
         custom_objects = {**module_objects, **custom_objects}
@@ -342,7 +341,7 @@ def _deserialize(config: Any, custom_objects: dict[str, Any]) -> Any:
         )
     if class_name in _DTYPE_POLICIES:
         return _policy_name(config)
-    shared = _SHARED[0]
+    shared = thread_state().shared
     if shared is not None and config.get("shared_object_id") in shared:
         return shared[config["shared_object_id"]]
     cls = resolve_class(config, custom_objects)
@@ -498,9 +497,10 @@ class SharingScope:
     """Reuse objects that a config lists twice (``shared_object_id``) during one load."""
 
     def __enter__(self) -> SharingScope:
-        self._previous = _SHARED[0]
-        _SHARED[0] = {}
+        state = thread_state()
+        self._previous = state.shared
+        state.shared = {}
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        _SHARED[0] = self._previous
+        thread_state().shared = self._previous

@@ -15,97 +15,29 @@ probabilities, einsum with the values.
 from __future__ import annotations
 
 import math
-import string
 from typing import Any
 
 import torch
 import torch.nn.functional as F
-from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from tkeras import constraints, initializers, regularizers
-from tkeras.backend.layout import FlatBias, ProjectionKernel
-from tkeras.layers.attention.base_attention import (
-    SeededDropout,
-    as_float_tensor,
-    as_mask,
-    bind_call,
-    check_seed,
-    shape_of,
-    symbolic_outputs,
+from tkeras.layers.attention.base_attention import SeededDropout, check_seed
+from tkeras.layers.attention.mha_kernels import (
+    _FLASH_ONLY,
+    _NO_FLASH,
+    MHAKernelsMixin,
+    _attention_equations,
 )
+from tkeras.layers.attention.mha_masks import MHAMasksMixin
+from tkeras.layers.attention.mha_projection import _Projection
+from tkeras.layers.attention.mha_shapes import MHAShapesMixin
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, _is_symbolic, add_activity_loss, resolve_training
+from tkeras.layers.layer import Layer, add_activity_loss, resolve_training
 from tkeras.layers.validation import positive_int
 from tkeras.layers.validation import rate as check_rate
-from tkeras.models.symbolic import is_shape
-
-# SDPA kernels for flash_attention=True / False (None: torch's own choice).
-_FLASH_ONLY = [SDPBackend.FLASH_ATTENTION]
-_NO_FLASH = [SDPBackend.CUDNN_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH]
 
 
-def _large_negative(dtype: torch.dtype) -> float:
-    # Keras's additive mask value on its fused path: 0.7 x the largest bfloat16 (float16's).
-    return -0.7 * (65500.0 if dtype == torch.float16 else 3.38953e38)
-
-
-class _Projection(Layer):
-    """A multi-axis linear projection (Keras's EinsumDense in MultiHeadAttention).
-
-    Maps the last ``len(in_shape)`` axes to ``out_shape``: kernel ``(*in_shape, *out_shape)``,
-    bias ``out_shape`` (Keras layouts), stored as ``nn.Linear``'s weight and a flat bias.
-    """
-
-    def __init__(
-        self,
-        in_shape: tuple,
-        out_shape: tuple,
-        use_bias: bool,
-        kernel_initializer: Any,
-        bias_initializer: Any,
-        activation: Any = None,
-        kernel_regularizer: Any = None,
-        bias_regularizer: Any = None,
-        kernel_constraint: Any = None,
-        bias_constraint: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self.in_shape, self.out_shape = tuple(in_shape), tuple(out_shape)
-        self.activation = activation
-        self.kernel = self.add_weight(
-            shape=(*self.in_shape, *self.out_shape),
-            initializer=kernel_initializer,
-            regularizer=kernel_regularizer,
-            constraint=kernel_constraint,
-            name="kernel",
-            layout=ProjectionKernel(self.in_shape, self.out_shape),
-        )
-        self.bias = None
-        if use_bias:
-            self.bias = self.add_weight(
-                shape=self.out_shape,
-                initializer=bias_initializer,
-                regularizer=bias_regularizer,
-                constraint=bias_constraint,
-                name="bias",
-                layout=FlatBias(self.out_shape),
-            )
-        self.built = True
-
-    def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        if len(self.in_shape) > 1:
-            inputs = inputs.flatten(-len(self.in_shape))
-        y = F.linear(inputs, self.kernel, self.bias)
-        if self.activation is not None:
-            y = self.activation(y)
-        return y.unflatten(-1, self.out_shape) if len(self.out_shape) > 1 else y
-
-    def compute_output_shape(self, input_shape: tuple) -> tuple:
-        return (*tuple(input_shape)[: -len(self.in_shape)], *self.out_shape)
-
-
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
     """Multi-head attention (Vaswani et al., 2017): ``layer(query, value, key=None, ...)``.
 
     Projects ``query`` ``(B, T, dim)`` to ``num_heads`` heads of ``key_dim``, ``key``
@@ -386,47 +318,6 @@ class MultiHeadAttention(Layer):
             name=name,
         )
 
-    def build_from_shape(self, input_shape: Any) -> None:
-        """Build from ``[query_shape, value_shape(, key_shape)]`` (one shape: self-attention)."""
-        if self.built:
-            return
-        if is_shape(input_shape) and input_shape:
-            shapes = [tuple(input_shape)]
-        else:
-            shapes = list(input_shape) if isinstance(input_shape, (list, tuple)) else []
-        if not 1 <= len(shapes) <= 3 or not all(is_shape(x) for x in shapes):
-            raise ValueError(
-                f"MultiHeadAttention {self.name!r}: expected the shapes [query, "
-                f"value] or [query, value, key]. Received: {input_shape!r}"
-            )
-        query_shape = shapes[0]
-        value_shape = shapes[1] if len(shapes) > 1 else query_shape
-        with torch.inference_mode(False):
-            self.build(query_shape, value_shape, shapes[2] if len(shapes) > 2 else None)
-
-    def compute_output_shape(
-        self, query_shape: tuple, value_shape: tuple, key_shape: tuple | None = None
-    ) -> tuple:
-        """The query's shape with its last axis replaced by ``output_shape`` (or kept)."""
-        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
-        if value_shape[1:-1] != key_shape[1:-1]:
-            raise ValueError(
-                f"MultiHeadAttention {self.name!r}: all dimensions of `value` and "
-                "`key`, except the last one, must be equal. Received: "
-                f"value_shape={value_shape} and key_shape={key_shape}"
-            )
-        if self._out_dims:
-            return (*query_shape[:-1], *self._out_dims)
-        return query_shape
-
-    def _scores_shape(self, query_shape: tuple, value_shape: tuple) -> tuple:
-        # (batch axes and heads, query attention axes, key attention axes).
-        axes = self._attention_axes
-        q = (*query_shape[:-1], self._num_heads)
-        batch = [q[i] for i in range(len(q)) if i not in axes]
-        return (*batch, *(q[a] for a in axes), *(value_shape[a] for a in axes))
-
     # ------------------------------------------------------------------ call
 
     def call(
@@ -517,215 +408,8 @@ class MultiHeadAttention(Layer):
             cfg["activity_regularizer"] = self._projection_activity_regularizer
         return cfg
 
-    def _attention_mask(
-        self,
-        query: torch.Tensor,
-        value: torch.Tensor,
-        query_mask: Any,
-        value_mask: Any,
-        key_mask: Any,
-        attention_mask: Any,
-        use_causal_mask: bool,
-    ) -> torch.Tensor | None:
-        """Keras's combined boolean mask (True: attend), broadcastable to ``(B, T, S)``."""
-        mask = None
-        if query_mask is not None:
-            mask = as_mask(query_mask, query).unsqueeze(-1)  # (B, T, 1)
-        for extra in (value_mask, key_mask):
-            if extra is not None:
-                extra = as_mask(extra, query).unsqueeze(-2)  # (B, 1, S)
-                mask = extra if mask is None else mask & extra
-        if use_causal_mask or self._sliding_window is not None:
-            t, s = query.shape[1], value.shape[1]
-            rows = torch.arange(t, device=query.device).unsqueeze(-1)
-            cols = torch.arange(s, device=query.device)
-            if use_causal_mask:
-                extra = (rows >= cols).unsqueeze(0)  # (1, T, S)
-                mask = extra if mask is None else mask & extra
-            if self._sliding_window is not None:
-                extra = ((rows - cols).abs() < self._sliding_window).unsqueeze(0)
-                mask = extra if mask is None else mask & extra
-        if attention_mask is not None:
-            attention_mask = as_mask(attention_mask, query)
-            mask = attention_mask if mask is None else attention_mask & mask
-        return mask
-
-    def _expand_mask(self, mask: torch.Tensor, scores_shape: tuple) -> torch.Tensor:
-        """Insert the head (and other batch) axes before the attention axes, as Keras does."""
-        n_attn = 2 * len(self._attention_axes)
-        missing = len(scores_shape) - mask.dim()
-        if missing > 0 and mask.dim() >= n_attn:
-            lead = mask.shape[: mask.dim() - n_attn]
-            mask = mask.reshape(*lead, *([1] * missing), *mask.shape[mask.dim() - n_attn :])
-        if mask.dim() != len(scores_shape) or any(
-            m != 1 and m != s for m, s in zip(mask.shape, scores_shape)
-        ):
-            raise ValueError(
-                f"MultiHeadAttention {self.name!r}: the combined attention mask of shape "
-                f"{tuple(mask.shape)} cannot broadcast to the attention scores of shape "
-                f"{tuple(scores_shape)} (batch and head axes, then "
-                f"{len(self._attention_axes)} query and {len(self._attention_axes)} key "
-                "attention axes). Pass masks whose trailing axes are the query and key attention "
-                "axes."
-            )
-        return mask
-
-    def _fused_attention(
-        self,
-        q: torch.Tensor,
-        k: torch.Tensor,
-        v: torch.Tensor,
-        mask: torch.Tensor | None,
-        is_causal: bool,
-        drop: bool,
-    ) -> torch.Tensor:
-        """SDPA over the attention axes flattened to one: (B, *T, N*H) -> (B, *T, N*Hv)."""
-        heads = self._num_heads
-        lead = q.shape[:-1]
-        batch = q.shape[0]
-        q = q.reshape(batch, -1, heads, self._key_dim).transpose(1, 2)
-        k = k.reshape(batch, -1, heads, self._key_dim).transpose(1, 2)
-        v = v.reshape(batch, -1, heads, self._value_dim).transpose(1, 2)
-        bias = None
-        if mask is not None:
-            # Keras's fused path adds 0 or a large negative number rather than passing booleans.
-            mask = self._expand_mask(mask, (q.shape[0], heads, q.shape[2], k.shape[2]))
-            bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device)
-            bias.masked_fill_(~mask, _large_negative(q.dtype))
-        dropout_p = self._dropout if drop else 0.0
-        if self._sdpa_backends is not None and self._keras_fused:
-            with sdpa_kernel(self._sdpa_backends):
-                out = F.scaled_dot_product_attention(
-                    q,
-                    k,
-                    v,
-                    attn_mask=bias,
-                    dropout_p=dropout_p,
-                    is_causal=is_causal,
-                    scale=self._inverse_sqrt_key_dim,
-                )
-        else:
-            out = F.scaled_dot_product_attention(
-                q,
-                k,
-                v,
-                attn_mask=bias,
-                dropout_p=dropout_p,
-                is_causal=is_causal,
-                scale=self._inverse_sqrt_key_dim,
-            )
-        return out.transpose(1, 2).reshape(*lead, heads * self._value_dim)
-
-    def _explicit_attention(
-        self,
-        q: torch.Tensor,
-        k: torch.Tensor,
-        v: torch.Tensor,
-        mask: torch.Tensor | None,
-        drop: bool,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Keras's einsum path; returns the output and the probabilities before dropout."""
-        heads = self._num_heads
-        q = q.unflatten(-1, (heads, self._key_dim)) * self._inverse_sqrt_key_dim
-        k = k.unflatten(-1, (heads, self._key_dim))
-        v = v.unflatten(-1, (heads, self._value_dim))
-        scores = torch.einsum(self._dot_equation, q, k)
-        n = len(self._attention_axes)
-        if mask is not None:
-            mask = self._expand_mask(mask, scores.shape)
-            big = -3e4 if scores.dtype == torch.float16 else -1e9
-            scores = torch.where(mask, scores, big)
-        if n == 1:
-            probs = torch.softmax(scores, dim=-1)
-        else:
-            probs = torch.softmax(scores.flatten(-n), dim=-1).unflatten(-1, scores.shape[-n:])
-        if mask is not None:
-            # Masked positions are 0, so a fully masked row gives zeros, not a uniform average.
-            probs = torch.where(mask, probs, 0.0)
-        dropped = self._dropper(probs) if drop else probs
-        out = torch.einsum(self._combine_equation, dropped, v)
-        return out.flatten(-2), probs
-
     def compute_mask(self, query: Any, mask: Any = None) -> Any:
         """The output's mask: the query's mask (the first of a list of input masks)."""
         if isinstance(mask, (list, tuple)):
             return mask[0] if mask else None
         return mask
-
-    # ------------------------------------------------------------------ first and graph calls
-
-    def _first_or_symbolic_call(self, args: tuple, kwargs: dict) -> Any:
-        call = bind_call(self, args, kwargs)
-        query, value, key = call["query"], call["value"], call["key"]
-        shapes = [shape_of(query), shape_of(value)]
-        if key is not None:
-            shapes.append(shape_of(key))
-        if not self.built:
-            self.build_from_shape(shapes)
-        else:
-            self._check_call_shapes(shapes)
-        if not any(_is_symbolic(x) for x in call.values()):
-            device = next(
-                (x.device for x in (query, value, key) if isinstance(x, torch.Tensor)), None
-            )
-            if device is not None and device.type not in ("cpu", "meta"):
-                self.to(device)
-            return self(*args, **kwargs)
-        out = [self.compute_output_shape(*shapes)]
-        if call["return_attention_scores"]:
-            out.append(self._scores_shape(shapes[0], shapes[1]))
-        return symbolic_outputs(self, args, kwargs, out)
-
-    def _check_call_shapes(self, shapes: list[tuple]) -> None:
-        """Raise a Keras-style error for inputs the built layer cannot take."""
-        names = ("query", "value", "key")
-        built = dict(zip(names, self._build_shape))
-        dims = dict(zip(names, self._dims))
-        if len(shapes) < 3:
-            shapes = [*shapes, shapes[1]]  # the value is the key
-        for name, shape in zip(names, shapes):
-            if len(shape) != self._rank or (
-                shape[-1] is not None and dims[name] is not None and shape[-1] != dims[name]
-            ):
-                raise ValueError(
-                    f"MultiHeadAttention {self.name!r}: the layer was built for {name} shape "
-                    f"{built[name]} (rank {self._rank}, last axis {dims[name]}), but received "
-                    f"{name}.shape={shape}."
-                )
-        if shapes[1][1:-1] != shapes[2][1:-1]:
-            raise ValueError(
-                f"MultiHeadAttention {self.name!r}: all dimensions of `value` and "
-                "`key`, except the last one, must be equal. Received: "
-                f"value.shape={shapes[1]} and key.shape={shapes[2]}"
-            )
-
-    def _recover(self, error: Exception, args: tuple, kwargs: dict) -> Any:
-        """Turn a torch error into a Keras-style one, or convert and autocast inputs and retry."""
-        call = bind_call(self, args, kwargs)
-        tensors = [call[n] for n in ("query", "value", "key")]
-        shapes = [shape_of(x) for x in tensors if x is not None]
-        self._check_call_shapes(shapes)
-        like = next((x for x in tensors if isinstance(x, torch.Tensor)), None)
-        want = self.compute_dtype_torch if self.autocast else None
-        fixed = [as_float_tensor(x, like, want) for x in tensors]
-        if all(a is b for a, b in zip(fixed, tensors)):
-            raise error
-        call.update(zip(("query", "value", "key"), fixed))
-        return self._call_impl(**call)
-
-
-def _attention_equations(rank: int, axes: tuple[int, ...]) -> tuple[str, str]:
-    """Einsum equations for projected tensors of ``rank`` (batch, ..., heads, channels).
-
-    Scores are (every non-attention axis but channels, the query's attention axes, the key's
-    attention axes), Keras's order; the key/value attention axes get fresh letters.
-    """
-    letters = string.ascii_lowercase
-    q = letters[:rank]
-    k = list(q)
-    for n, axis in enumerate(axes):
-        k[axis] = letters[rank + n]
-    k = "".join(k)
-    batch = [i for i in range(rank - 1) if i not in axes]
-    s = "".join([q[i] for i in batch] + [q[a] for a in axes] + [k[a] for a in axes])
-    return f"{q},{k}->{s}", f"{s},{k}->{q}"

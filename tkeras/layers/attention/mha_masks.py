@@ -1,0 +1,66 @@
+"""MultiHeadAttention's attention masks: Keras's combined boolean mask and its broadcasting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from tkeras.layers.attention.base_attention import as_mask
+
+
+class MHAMasksMixin:
+    """The mask half of ``MultiHeadAttention`` (mixed into it; not used on its own)."""
+
+    def _attention_mask(
+        self,
+        query: torch.Tensor,
+        value: torch.Tensor,
+        query_mask: Any,
+        value_mask: Any,
+        key_mask: Any,
+        attention_mask: Any,
+        use_causal_mask: bool,
+    ) -> torch.Tensor | None:
+        """Keras's combined boolean mask (True: attend), broadcastable to ``(B, T, S)``."""
+        mask = None
+        if query_mask is not None:
+            mask = as_mask(query_mask, query).unsqueeze(-1)  # (B, T, 1)
+        for extra in (value_mask, key_mask):
+            if extra is not None:
+                extra = as_mask(extra, query).unsqueeze(-2)  # (B, 1, S)
+                mask = extra if mask is None else mask & extra
+        if use_causal_mask or self._sliding_window is not None:
+            t, s = query.shape[1], value.shape[1]
+            rows = torch.arange(t, device=query.device).unsqueeze(-1)
+            cols = torch.arange(s, device=query.device)
+            if use_causal_mask:
+                extra = (rows >= cols).unsqueeze(0)  # (1, T, S)
+                mask = extra if mask is None else mask & extra
+            if self._sliding_window is not None:
+                extra = ((rows - cols).abs() < self._sliding_window).unsqueeze(0)
+                mask = extra if mask is None else mask & extra
+        if attention_mask is not None:
+            attention_mask = as_mask(attention_mask, query)
+            mask = attention_mask if mask is None else attention_mask & mask
+        return mask
+
+    def _expand_mask(self, mask: torch.Tensor, scores_shape: tuple) -> torch.Tensor:
+        """Insert the head (and other batch) axes before the attention axes, as Keras does."""
+        n_attn = 2 * len(self._attention_axes)
+        missing = len(scores_shape) - mask.dim()
+        if missing > 0 and mask.dim() >= n_attn:
+            lead = mask.shape[: mask.dim() - n_attn]
+            mask = mask.reshape(*lead, *([1] * missing), *mask.shape[mask.dim() - n_attn :])
+        if mask.dim() != len(scores_shape) or any(
+            m != 1 and m != s for m, s in zip(mask.shape, scores_shape)
+        ):
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: the combined attention mask of shape "
+                f"{tuple(mask.shape)} cannot broadcast to the attention scores of shape "
+                f"{tuple(scores_shape)} (batch and head axes, then "
+                f"{len(self._attention_axes)} query and {len(self._attention_axes)} key "
+                "attention axes). Pass masks whose trailing axes are the query and key attention "
+                "axes."
+            )
+        return mask

@@ -1,0 +1,67 @@
+"""MultiHeadAttention's projections: Keras's EinsumDense kernels stored as ``nn.Linear`` weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from tkeras.backend.layout import FlatBias, ProjectionKernel
+from tkeras.layers.layer import Layer
+
+
+class _Projection(Layer):
+    """A multi-axis linear projection (Keras's EinsumDense in MultiHeadAttention).
+
+    Maps the last ``len(in_shape)`` axes to ``out_shape``: kernel ``(*in_shape, *out_shape)``,
+    bias ``out_shape`` (Keras layouts), stored as ``nn.Linear``'s weight and a flat bias.
+    """
+
+    def __init__(
+        self,
+        in_shape: tuple,
+        out_shape: tuple,
+        use_bias: bool,
+        kernel_initializer: Any,
+        bias_initializer: Any,
+        activation: Any = None,
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.in_shape, self.out_shape = tuple(in_shape), tuple(out_shape)
+        self.activation = activation
+        self.kernel = self.add_weight(
+            shape=(*self.in_shape, *self.out_shape),
+            initializer=kernel_initializer,
+            regularizer=kernel_regularizer,
+            constraint=kernel_constraint,
+            name="kernel",
+            layout=ProjectionKernel(self.in_shape, self.out_shape),
+        )
+        self.bias = None
+        if use_bias:
+            self.bias = self.add_weight(
+                shape=self.out_shape,
+                initializer=bias_initializer,
+                regularizer=bias_regularizer,
+                constraint=bias_constraint,
+                name="bias",
+                layout=FlatBias(self.out_shape),
+            )
+        self.built = True
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if len(self.in_shape) > 1:
+            inputs = inputs.flatten(-len(self.in_shape))
+        y = F.linear(inputs, self.kernel, self.bias)
+        if self.activation is not None:
+            y = self.activation(y)
+        return y.unflatten(-1, self.out_shape) if len(self.out_shape) > 1 else y
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (*tuple(input_shape)[: -len(self.in_shape)], *self.out_shape)
