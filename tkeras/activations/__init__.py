@@ -40,13 +40,13 @@ from tkeras.activations.activations import (
     tanh_shrink,
     threshold,
 )
+from tkeras.models.operation import install as _install
+from tkeras.ops.keras_names import ACTIVATIONS as _ACTIVATIONS
 from tkeras.utils.registry import Registry
 
 # Each activation records a graph node when given a symbolic KerasTensor (functional models).
 # Wrapped before the registry is filled, so `activations.get("tanh") is activations.tanh`
 # (layers compare with them to pick fused kernels).
-from tkeras.models.operation import install as _install  # noqa: E402
-from tkeras.ops.keras_names import ACTIVATIONS as _ACTIVATIONS  # noqa: E402
 
 _install([_sys.modules[__name__]], _ACTIVATIONS)
 
