@@ -306,13 +306,11 @@ class Functional(Model):
         return None
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "layers": [
-                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers
-            ],
-        }
+        """Keras's functional config (layers and ops with their inbound nodes, input and
+        output layers): what ``.keras`` files hold; ``Model.from_config`` rebuilds it."""
+        from tkeras.saving.graph_config import functional_config
+
+        return functional_config(self)
 
 
 def _mask_routes(nodes: list[Node]) -> dict[Node, list[tuple[str, KerasTensor]]]:

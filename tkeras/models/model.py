@@ -33,6 +33,29 @@ class Model(Trainer, Layer):
             return
         super().__init__(**kwargs)
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
+        """A model from its config: a Keras functional or Sequential config (as Keras or
+        tkeras wrote it, ``get_config()``), or a subclass's own ``get_config()`` keys.
+
+        Args:
+            config: the config dict.
+            custom_objects: ``{name: class or function}`` for custom layers in the config.
+        """
+        from tkeras.models.functional import Functional
+        from tkeras.models.sequential import Sequential
+        from tkeras.saving import graph_config
+        from tkeras.saving.object_registry import all_custom_objects
+
+        objects = all_custom_objects(custom_objects)
+        if isinstance(config, dict) and "input_layers" in config and "output_layers" in config:
+            target = Functional if cls is Model or issubclass(cls, Sequential) else cls
+            return graph_config.functional_from_config(target, config, objects)
+        if isinstance(config, dict) and "layers" in config:
+            target = cls if issubclass(cls, Sequential) else Sequential
+            return graph_config.sequential_from_config(target, config, objects)
+        return cls(**config)
+
     @property
     def layers(self) -> list[Layer]:
         """The model's direct sublayers, in the order they were assigned."""

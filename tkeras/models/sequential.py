@@ -204,10 +204,7 @@ class Sequential(Model):
         return shape
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "layers": [
-                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers_
-            ],
-        }
+        """Keras's Sequential config (its layers' serialized entries and build shape)."""
+        from tkeras.saving.graph_config import sequential_config
+
+        return sequential_config(self)
