@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys as _sys
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +40,15 @@ from tkeras.activations.activations import (
     tanh_shrink,
     threshold,
 )
+from tkeras.models.operation import install as _install
+from tkeras.ops.keras_names import ACTIVATIONS as _ACTIVATIONS
 from tkeras.utils.registry import Registry
+
+# Each activation records a graph node when given a symbolic KerasTensor (functional models).
+# Wrapped before the registry is filled, so `activations.get("tanh") is activations.tanh`
+# (layers compare with them to pick fused kernels).
+
+_install([_sys.modules[__name__]], _ACTIVATIONS)
 
 REGISTRY = Registry("activation")
 ALL_OBJECTS = (
@@ -102,8 +111,9 @@ def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
 
 def serialize(activation: Callable[..., Any]) -> str | Callable[..., Any]:
     """The registered name of an activation, or the callable itself if it has none."""
+    plain = getattr(activation, "__wrapped__", activation)
     for name, fn in REGISTRY.items():
-        if fn is activation and name not in ("swish", "hard_swish"):
+        if getattr(fn, "__wrapped__", fn) is plain and name not in ("swish", "hard_swish"):
             return name
     return activation
 

@@ -24,10 +24,13 @@ class Model(Trainer, Layer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__ got positional arguments {args!r}: a Model "
-                "subclass takes keyword arguments (name=, trainable=) only."
-            )
+            # A subclass built functionally, CustomModel(inputs, outputs): as Keras does, the
+            # class becomes a Functional subclass (its own train_step etc. still win).
+            from tkeras.models.functional import Functional
+
+            _inject_functional(type(self), Functional)
+            Functional.__init__(self, *args, **kwargs)
+            return
         super().__init__(**kwargs)
 
     # Graph configs hold nested layer configs that from_config reads itself.
@@ -35,18 +38,24 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
-        """A model from its config: a functional config (``layers``, ``input_layers``,
-        ``output_layers``, as Keras's and ``.keras`` files write it) becomes a functional
-        model; any other config is passed to ``cls(**config)``, serialized values revived."""
+        """A model from its config: a Keras functional or Sequential config (as Keras, tkeras's
+        ``get_config()`` or a ``.keras`` file wrote it), or a subclass's own ``get_config()`` keys.
+
+        Args:
+            config: the config dict.
+            custom_objects: ``{name: class or function}`` for custom layers in the config.
+        """
         from tkeras.layers.config_recording import revive
+        from tkeras.models.functional import Functional
+        from tkeras.models.sequential import Sequential
         from tkeras.saving import graph_config, object_registry
 
         custom = object_registry.all_custom_objects(custom_objects)
-        if {"layers", "input_layers", "output_layers"} <= set(config):
-            from tkeras.models.functional import Functional
-
-            target = cls if issubclass(cls, Functional) else Functional
+        if isinstance(config, dict) and {"layers", "input_layers", "output_layers"} <= set(config):
+            target = Functional if cls is Model or issubclass(cls, Sequential) else cls
             return graph_config.functional_from_config(target, config, custom)
+        if isinstance(config, dict) and "layers" in config and cls is Model:
+            return graph_config.sequential_from_config(Sequential, config, custom)
         with object_registry.CustomObjectScope(custom):
             return cls(**revive(config))
 
@@ -250,3 +259,13 @@ class Model(Trainer, Layer):
         from tkeras.saving.object_registry import all_custom_objects
 
         compile_from_config(self, config, all_custom_objects())
+
+
+def _inject_functional(cls: type, functional: type) -> type:
+    """Replace ``Model`` by ``Functional`` among the bases of ``cls`` (Keras does the same)."""
+    if cls is Model:
+        return functional
+    if cls is object or issubclass(cls, functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base, functional) for base in cls.__bases__)
+    return cls
