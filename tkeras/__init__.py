@@ -1,5 +1,8 @@
 """tkeras: Keras programs on PyTorch. ``import tkeras as keras`` and run the same code."""
 
+# First: tkeras.config and the symbolic-op wrappers of tkeras.activations import the backend
+# package, which itself re-exports tkeras.config; initializing it first keeps that cycle closed.
+import tkeras.backend  # noqa: F401
 from tkeras import (
     activations,
     backend,

@@ -7,7 +7,6 @@ import gc
 import torch
 
 from tkeras.backend import global_state
-from tkeras.utils import naming
 
 
 def clear_session(free_memory=True):
@@ -34,6 +33,10 @@ def get_uid(prefix=""):
         >>> tkeras.backend.get_uid("dense")
         1
     """
+    # Imported here: tkeras.utils imports this module (clear_session), so a top-level import of
+    # tkeras.utils would be circular whenever tkeras.backend is imported first.
+    from tkeras.utils import naming
+
     return naming.next_uid(prefix)
 
 
