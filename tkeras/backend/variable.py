@@ -98,6 +98,11 @@ class Variable(nn.Parameter):
             f"dtype={str(self.dtype).replace('torch.', '')}, trainable={self.trainable}>"
         )
 
+    def __format__(self, spec: str) -> str:
+        if self.dim() == 0:  # a scalar formats as its number, e.g. f"{lr:.4f}"
+            return format(self.item(), spec)
+        return super().__format__(spec)
+
     @property
     def trainable(self) -> bool:
         return self.requires_grad
