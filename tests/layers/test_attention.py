@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from keras.src.backend import set_keras_mask
 
 import tkeras
-from tests.parity import ATOL, RTOL, Case
+from tests.parity import ATOL, RTOL, Case, assert_same_variables
 
 LAYERS = ("Attention", "AdditiveAttention", "MultiHeadAttention")
 LIST_CALL = ("Attention", "AdditiveAttention")  # called on [query, value(, key)]
@@ -322,6 +322,7 @@ def check_attention_case(case: AttentionCase, seed: int = 0) -> tuple[Any, Any]:
     yk = _flat(_call(keras, k_layer, case.layer, xk, call_t))
     _build(t_layer, case.layer, case.input_shape)
     t_layer.set_weights(k_layer.get_weights())
+    assert_same_variables(k_layer, t_layer)
     xt = [torch.tensor(a, requires_grad=True) for a in arrays]
     yt = _flat(_call(tkeras, t_layer, case.layer, xt, call_t))
     assert len(yk) == len(yt)

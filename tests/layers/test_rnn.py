@@ -463,9 +463,7 @@ def test_dropout_training_parity_with_injected_masks(layer, extra):
     yk.sum().backward()
     yt.sum().backward()
     for kv, tv in zip(k_layer.weights, t_layer.weights):
-        np.testing.assert_allclose(
-            tv.grad.numpy(), kv.value.grad.numpy(), rtol=1e-5, atol=1e-5
-        )
+        np.testing.assert_allclose(tv.grad.numpy(), kv.value.grad.numpy(), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("layer", LAYERS)

@@ -21,7 +21,7 @@ import pytest
 import torch
 
 import tkeras
-from tests.parity import Case, make_input
+from tests.parity import Case, assert_same_variables, make_input
 from tkeras.layers.rnn import _steps, rnn
 
 RTOL = ATOL = 1e-5
@@ -151,9 +151,10 @@ def _normal_path(path: str) -> str:
 def _check_weights(k_layer: Any, t_layer: Any) -> None:
     """Same variables as Keras: count, order, names, Keras shapes and paths."""
     assert [(w.name, tuple(w.shape), _normal_path(w.path)) for w in k_layer.weights] == [
-        (w.name, tuple(w.keras_shape), _normal_path(w.path)) for w in t_layer.weights
+        (w.name, tuple(w.shape), _normal_path(w.path)) for w in t_layer.weights
     ]
     assert t_layer.count_params() == k_layer.count_params()
+    assert_same_variables(k_layer, t_layer)
 
 
 def _random_states(structure: Any, seed: int) -> Any:

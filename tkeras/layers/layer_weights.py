@@ -85,7 +85,8 @@ class LayerWeightsMixin:
             key, i = f"{name}_{i}", i + 1
         var = Variable(
             layout.allocate(value),
-            trainable=trainable,
+            # A layer made with trainable=False has frozen variables, as in Keras.
+            trainable=trainable and self._trainable,
             name=name,
             layout=layout,
             path=f"{self.name}/{name}",

@@ -386,7 +386,8 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
         self._decay_params = [v for v, d in zip(self._params, self._decay_mask) if d]
 
     def __repr__(self) -> str:
+        lr = self._current_learning_rate()
         return (
-            f"<{type(self).__name__} name={self.name}, learning_rate={self._current_learning_rate():g}, "
+            f"<{type(self).__name__} name={self.name}, learning_rate={lr:g}, "
             f"iterations={self._step_count()}>"
         )

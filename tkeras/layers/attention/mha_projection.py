@@ -10,7 +10,6 @@ import torch.nn.functional as F
 from tkeras.backend.layout import FlatBias, Projection
 from tkeras.layers.layer import Layer
 
-
 _FLAT_BIAS = FlatBias()
 
 

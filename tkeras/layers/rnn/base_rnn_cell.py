@@ -316,7 +316,11 @@ class _BaseRNNCell(_SeededDropout, Layer):
     def reset_recurrent_dropout_mask(self) -> None:
         self._recurrent_dropout_mask = None
 
-    # ------------------------------------------------------------------ states
+    # ------------------------------------------------------------------ states, shapes
+
+    def compute_output_shape(self, inputs_shape: Any, states_shape: Any = None) -> tuple:
+        """One step's output shape: ``(batch, units)``."""
+        return (tuple(inputs_shape)[0], self.units)
 
     def get_initial_state(self, batch_size: int | None = None) -> list[torch.Tensor]:
         """Zero states: a list of ``(batch_size, units)`` tensors (one; two for LSTMCell)."""
