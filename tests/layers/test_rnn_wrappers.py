@@ -154,7 +154,8 @@ def _check_weights(k_layer: Any, t_layer: Any) -> None:
         (w.name, tuple(w.shape), _normal_path(w.path)) for w in t_layer.weights
     ]
     assert t_layer.count_params() == k_layer.count_params()
-    assert_same_variables(k_layer, t_layer)
+    # Checked after the calls: moving statistics may have moved a different number of times.
+    assert_same_variables(k_layer, t_layer, values=False)
 
 
 def _random_states(structure: Any, seed: int) -> Any:
