@@ -470,3 +470,37 @@ def test_model_checkpoint_writes_keras_formats_that_keras_loads(tmp_path):
     twin = real_keras.Sequential([real_keras.Input((4,)), real_keras.layers.Dense(2)])
     twin.load_weights(tmp_path / "w-02.weights.h5")
     np.testing.assert_allclose(twin.get_weights()[0], model.get_weights()[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("swap_on_epoch", [False, True])
+def test_swap_ema_weights_matches_keras(swap_on_epoch):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((16, 3)).astype("float32")
+    y = rng.standard_normal((16, 2)).astype("float32")
+    results = []
+    weights = None
+    for lib in (keras, tkeras):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(2)])
+        if weights is None:
+            weights = model.get_weights()
+        model.set_weights(weights)
+        model.compile(lib.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5), "mse")
+        callback = lib.callbacks.SwapEMAWeights(swap_on_epoch=swap_on_epoch)
+        history = model.fit(
+            x, y, batch_size=4, epochs=2, shuffle=False, verbose=0,
+            validation_data=(x, y), callbacks=[callback],
+        )  # fmt: skip
+        results.append((history.history["val_loss"], model.get_weights()))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5, atol=1e-6)
+    for a, b in zip(results[1][1], results[0][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_swap_ema_weights_needs_use_ema():
+    model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+    model.compile("sgd", "mse")
+    with pytest.raises(ValueError, match=r"use_ema=True.*Received: use_ema=False"):
+        model.evaluate(
+            np.ones((4, 3)), np.ones((4, 2)), verbose=0,
+            callbacks=[tkeras.callbacks.SwapEMAWeights()],
+        )  # fmt: skip

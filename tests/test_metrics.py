@@ -32,6 +32,10 @@ def make_data(kind: str, seed: int):
         return None, rng.normal(0, 1, (B,)).astype(f32)
     if kind == "values_seq":
         return None, rng.normal(0, 1, (B, 3)).astype(f32)
+    if kind == "exact6":
+        return rng.integers(0, 6, (B,)), rng.integers(0, 6, (B,))
+    if kind == "onehot_ids":  # one-hot labels, class-id predictions
+        return _onehot(rng.integers(0, 6, B), 6), rng.integers(0, 6, (B,))
     if kind == "exact":
         return rng.integers(0, 3, (B,)), rng.integers(0, 3, (B,))
     if kind == "binary":
@@ -79,6 +83,36 @@ def make_data(kind: str, seed: int):
 EVEN = [0.0, 0.25, 0.5, 0.75, 1.0]
 # (class name, constructor kwargs, data kind)
 CASES = [
+    ("IoU", {"num_classes": 6, "target_class_ids": [0, 2, 5]}, "exact6"),
+    ("IoU", {"num_classes": 6, "target_class_ids": [1], "ignore_class": 2}, "exact6"),
+    ("IoU", {"num_classes": 6, "target_class_ids": [1, 3], "sparse_y_pred": False}, "sparse"),
+    ("MeanIoU", {"num_classes": 6}, "exact6"),
+    (
+        "MeanIoU",
+        {"num_classes": 6, "sparse_y_true": False, "sparse_y_pred": False, "axis": -1},
+        "categorical",
+    ),
+    ("BinaryIoU", {}, "binary"),
+    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3}, "binary"),
+    ("OneHotIoU", {"num_classes": 6, "target_class_ids": [0, 4]}, "categorical"),
+    (
+        "OneHotIoU",
+        {"num_classes": 6, "target_class_ids": [2], "sparse_y_pred": True, "ignore_class": 1},
+        "onehot_ids",
+    ),
+    ("OneHotMeanIoU", {"num_classes": 6}, "categorical"),
+    ("OneHotMeanIoU", {"num_classes": 6, "sparse_y_pred": True}, "onehot_ids"),
+    ("R2Score", {}, "regression"),
+    ("R2Score", {"class_aggregation": None}, "regression"),
+    (
+        "R2Score",
+        {"class_aggregation": "variance_weighted_average", "num_regressors": 2},
+        "regression",
+    ),
+    ("PearsonCorrelation", {}, "regression"),
+    ("ConcordanceCorrelation", {}, "regression"),
+    ("ConcordanceCorrelation", {"axis": 1, "name": "ccc"}, "regression_seq"),
+    ("PearsonCorrelation", {"axis": 1, "name": "pc"}, "regression_seq"),
     ("Mean", {}, "values"),
     ("Mean", {}, "values_seq"),
     ("Sum", {}, "values"),
@@ -221,7 +255,12 @@ def test_metric_matches_keras_over_two_updates(case):
         _compare(t_metric, k_metric, f"weighted={weighted} after reset_state")
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c[2] != "sparse_float"], ids=_id)
+# The adjusted R2 score reads the sample count on the host (as Keras does, to warn).
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c[2] != "sparse_float" and not c[1].get("num_regressors")],
+    ids=_id,
+)
 def test_metric_follows_the_data_device_without_host_sync(case):
     # Meta tensors have no values: any .item()/bool() on them raises, and a tensor created on
     # a hard-coded device would not combine with them. So this proves both on any machine.
@@ -264,6 +303,9 @@ def test_signature_and_config_match_keras(name):
         (p.name, p.default) for p in k_params.values()
     ]
     required = {p.name: 0.5 for p in k_params.values() if p.default is inspect.Parameter.empty}
+    required.update(
+        {k: v for k, v in {"num_classes": 3, "target_class_ids": [0, 2]}.items() if k in required}
+    )
     t_obj, k_obj = t_cls(**required), k_cls(**required)
     if k_params["name"].default is not None:  # else both auto-name, with their own counters
         assert t_obj.name == k_obj.name
@@ -286,6 +328,8 @@ def test_metric_function_signatures_match_keras():
 
 
 FUNCTION_CASES = [
+    ("pearson_correlation", {}, "regression"),
+    ("concordance_correlation", {"axis": 0}, "regression"),
     ("binary_accuracy", {"threshold": 0.3}, "binary_column"),
     ("categorical_accuracy", {}, "categorical_seq"),
     ("sparse_categorical_accuracy", {}, "sparse_column"),
@@ -667,3 +711,12 @@ def test_metrics_on_accelerator_match_cpu_without_host_sync():
             _update(cpu, yt, yp, None, torch.tensor)
         assert got.device.type == device
         np.testing.assert_allclose(got.cpu().numpy(), cpu.result().numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_iou_float_weights_warn_and_truncate_like_keras():
+    m = metrics.MeanIoU(num_classes=2)
+    with pytest.warns(UserWarning, match="passing weight as `float`, but dtype is `int`"):
+        m.update_state(torch.tensor([0, 1]), torch.tensor([0, 1]), torch.tensor([1.7, 0.4]))
+    assert m.total_confusion_matrix.tolist() == [[1, 0], [0, 0]]
+    with pytest.raises(ValueError, match=r"Target class id 3 is out of range, which is \[0, 2\)"):
+        metrics.IoU(num_classes=2, target_class_ids=[3])

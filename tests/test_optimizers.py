@@ -53,6 +53,21 @@ def _lr_fn() -> float:
 
 
 CASES = [
+    Case("Lamb"),
+    Case("Lamb", {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-3, "learning_rate": 0.05}),
+    Case("Ftrl", {"learning_rate": 0.1}),
+    Case(
+        "Ftrl",
+        {
+            "learning_rate": 0.05,
+            "learning_rate_power": -0.7,
+            "initial_accumulator_value": 0.5,
+            "l1_regularization_strength": 0.01,
+            "l2_regularization_strength": 0.02,
+            "l2_shrinkage_regularization_strength": 0.03,
+            "beta": 0.1,
+        },
+    ),
     Case("SGD"),
     Case("SGD", {"momentum": 0.9}),
     Case("SGD", {"momentum": 0.9, "nesterov": True, "learning_rate": 0.05}),
@@ -700,6 +715,8 @@ def test_all_snapshot():
         "Adam",
         "AdamW",
         "Adamax",
+        "Ftrl",
+        "Lamb",
         "Lion",
         "Nadam",
         "Optimizer",
@@ -797,6 +814,8 @@ def test_config_matches_keras(case):
     from_keras = optimizers.deserialize(keras.optimizers.serialize(k_opt))
     assert type(from_keras) is type(t_opt)
     assert from_keras.get_config().keys() == t_config.keys()
+    if case.optimizer == "Lamb":  # Keras 3.15's deserialize does not know its own Lamb
+        return
     to_keras = keras.optimizers.deserialize(optimizers.serialize(t_opt))
     assert type(to_keras).__name__ == case.optimizer
 

@@ -29,6 +29,10 @@ FAMILIES = (
     "callbacks",
     "regularizers",
     "constraints",
+    "random",
+    "tree",
+    "backend",
+    "config",
 )
 # Classes whose public methods are compared with Keras's (methods tkeras has).
 METHOD_CLASSES = {
@@ -51,6 +55,10 @@ ALLOWLIST: dict[str, str] = {
     "Model.compute_output_shape": "inherited from Layer.compute_output_shape (see there).",
     "Variable.__init__": "tkeras.Variable is an nn.Parameter built from a tensor by add_weight; "
     "Keras's (initializer, shape, ...) constructor is not offered (DESIGN.md, Variables).",
+    "backend.Variable.__init__": "the same class as Variable (see Variable.__init__).",
+    "KerasTensor.__init__": "built by Input and symbolic layer calls, never by users: it takes "
+    "the producing node and output index; torch has no sparse/ragged KerasTensors, and dtype "
+    "None means floatx.",
     "Sequential.forward": "forward is call (the zero-cost nn.Module path, DESIGN.md); Keras's "
     "forward(*args, **kwargs) goes back through __call__.",
 }
@@ -59,15 +67,11 @@ ALLOWLIST: dict[str, str] = {
 # reach: qualified name -> what to fix and where. Each runs as a strict xfail, so the fix makes
 # it XPASS and fail until its entry is removed here.
 KNOWN_GAPS: dict[str, str] = {
-    "Layer.compute_mask": "tkeras/layers/layer.py: Keras names the argument `previous_mask`.",
-    "Model.compute_mask": "inherited from Layer.compute_mask (tkeras/layers/layer.py).",
-    "Sequential.compute_mask": "inherited from Layer.compute_mask (tkeras/layers/layer.py).",
-    "Model.from_config": "tkeras/models/model.py: Keras's takes (config, custom_objects=None).",
-    "Sequential.from_config": "tkeras/models/sequential.py: Keras's takes "
-    "(config, custom_objects=None).",
     "Sequential.build": "tkeras/models/sequential.py: Keras's default is input_shape=None.",
     "optimizers.schedules.serialize": "tkeras/optimizers/schedules: Keras names the argument "
     "`learning_rate_schedule`.",
+    "backend.convert_to_tensor": "tkeras/backend/convert.py: Keras's (private) is "
+    "(x, dtype=None, sparse=None, ragged=None); tkeras's takes a target device instead.",
     "Sequential.call": "tkeras/models/sequential.py: Keras's is "
     "call(inputs, training=None, mask=None, **kwargs).",
 }
@@ -78,6 +82,9 @@ KERAS_LACKS: dict[str, str] = {
     "metrics.resolve": "compile()'s resolver from `metrics=` to Metrics; tkeras-only.",
     "losses.logcosh": "Keras 2's alias of log_cosh, still common in scripts.",
     "losses.kullback_leibler_divergence": "Keras 2's alias of kl_divergence.",
+    "config.device": "the torch device tkeras trains on (Keras's torch backend keeps it "
+    "private); tkeras-only.",
+    "config.set_device": "choose the torch device; tkeras-only.",
     "utils.BatchLoader.__init__": "what the *_dataset_from_* utilities return instead of a "
     "tf.data.Dataset: a torch DataLoader with class_names/file_paths and tf.data-style chaining.",
 }
@@ -102,7 +109,10 @@ def _counterpart(family: str, name: str) -> Any:
     qualified = f"{family}.{name}"
     if qualified in PRIVATE_COUNTERPARTS:
         return _resolve(PRIVATE_COUNTERPARTS[qualified])
-    private = importlib.import_module(f"keras.src.{family}")
+    try:
+        private = importlib.import_module(f"keras.src.{family}")
+    except ModuleNotFoundError:  # keras.config has no keras.src.config
+        return None
     found = getattr(private, "ALL_OBJECTS_DICT", {}).get(name)
     return found if found is not None else getattr(private, name, None)
 

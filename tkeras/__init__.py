@@ -15,20 +15,47 @@ from tkeras import (
     ops,
     optimizers,
     preprocessing,
+    random,
     regularizers,
     saving,
+    tree,
     utils,
 )
+from tkeras.backend.scopes import device, name_scope
 from tkeras.backend.variable import Variable
+from tkeras.initializers import Initializer
+from tkeras.layers import InputSpec, Layer
 from tkeras.layers.core.input_layer import Input
+from tkeras.losses import Loss
+from tkeras.metrics import Metric
 from tkeras.models.model import Model
 from tkeras.models.sequential import Sequential
+from tkeras.models.symbolic import KerasTensor
+from tkeras.optimizers import Optimizer
+from tkeras.regularizers import Regularizer
 
 __version__ = "0.1.0"
 
+
+def version():
+    """The tkeras version string (``keras.version()`` gives Keras's).
+
+    Differences from Keras: this is tkeras's version, not a Keras release number.
+    """
+    return __version__
+
+
 __all__ = [
+    "Initializer",
     "Input",
+    "InputSpec",
+    "KerasTensor",
+    "Layer",
+    "Loss",
+    "Metric",
     "Model",
+    "Optimizer",
+    "Regularizer",
     "Sequential",
     "Variable",
     "__version__",
@@ -38,15 +65,20 @@ __all__ = [
     "config",
     "constraints",
     "datasets",
+    "device",
     "initializers",
     "layers",
     "losses",
     "metrics",
     "models",
+    "name_scope",
     "ops",
     "optimizers",
     "preprocessing",
+    "random",
     "regularizers",
     "saving",
+    "tree",
     "utils",
+    "version",
 ]

@@ -28,7 +28,8 @@ class Variable(nn.Parameter):
 
     ``regularizer`` and ``constraint`` (set by ``Layer.add_weight``, None by default) are
     Keras's: the layer's ``losses`` include ``regularizer(weight)`` and the optimizer applies
-    ``constraint`` after each update.
+    ``constraint`` after each update. ``autocast`` and ``aggregation`` are Keras's variable
+    attributes as ``add_weight`` set them.
 
     Example:
         >>> import tkeras
@@ -40,6 +41,8 @@ class Variable(nn.Parameter):
 
     regularizer: Any = None
     constraint: Any = None
+    autocast = True
+    aggregation = "none"
 
     def __new__(
         cls,
@@ -75,6 +78,8 @@ class Variable(nn.Parameter):
         )
         result.regularizer = self.regularizer
         result.constraint = self.constraint
+        result.autocast = self.autocast
+        result.aggregation = self.aggregation
         memo[id(self)] = result
         return result
 
@@ -89,6 +94,8 @@ class Variable(nn.Parameter):
                 self.keras_layout,
                 self.regularizer,
                 self.constraint,
+                self.autocast,
+                self.aggregation,
             ),
         )
 
@@ -162,8 +169,20 @@ class Variable(nn.Parameter):
         return self
 
 
-def _rebuild_variable(data, requires_grad, name, path, layout, regularizer=None, constraint=None):
+def _rebuild_variable(
+    data,
+    requires_grad,
+    name,
+    path,
+    layout,
+    regularizer=None,
+    constraint=None,
+    autocast=True,
+    aggregation="none",
+):
     var = Variable(data, requires_grad, name, layout, path)
     var.regularizer = regularizer
     var.constraint = constraint
+    var.autocast = autocast
+    var.aggregation = aggregation
     return var

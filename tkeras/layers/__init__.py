@@ -27,9 +27,10 @@ from tkeras.layers.reshaping import *  # noqa: F403
 from tkeras.layers.reshaping import __all__ as _reshaping_all
 from tkeras.layers.rnn import *  # noqa: F403
 from tkeras.layers.rnn import __all__ as _rnn_all
+from tkeras.layers.serialization import deserialize, serialize  # noqa: F401  (in __all__)
 
 __all__ = sorted(
-    ["InputSpec", "Layer"]
+    ["InputSpec", "Layer", "deserialize", "serialize"]
     + _activations_all
     + _attention_all
     + _convolutional_all

@@ -47,6 +47,14 @@ from tkeras.losses.regression import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from tkeras.losses.special import (
+    CTC,
+    CategoricalGeneralizedCrossEntropy,
+    Circle,
+    categorical_generalized_cross_entropy,
+    circle,
+    ctc,
+)
 
 # Keras 2's short function names, still common in scripts.
 mse = MSE = mean_squared_error
@@ -60,9 +68,12 @@ __all__ = [
     "ALL_OBJECTS_DICT",
     "BinaryCrossentropy",
     "BinaryFocalCrossentropy",
+    "CTC",
     "CategoricalCrossentropy",
     "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy",
     "CategoricalHinge",
+    "Circle",
     "CosineSimilarity",
     "Dice",
     "Hinge",
@@ -88,8 +99,11 @@ __all__ = [
     "binary_focal_crossentropy",
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy",
     "categorical_hinge",
+    "circle",
     "cosine_similarity",
+    "ctc",
     "deserialize",
     "dice",
     "get",

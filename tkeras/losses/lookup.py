@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tkeras.losses import crossentropy, divergence, focal, margin, overlap, regression
+from tkeras.losses import crossentropy, divergence, focal, margin, overlap, regression, special
 from tkeras.losses.loss import Loss, LossFunctionWrapper
 from tkeras.utils.naming import to_snake_case
 from tkeras.utils.registry import (
@@ -28,6 +28,7 @@ CLASSES = (
     margin.Hinge, margin.SquaredHinge, margin.CategoricalHinge,
     divergence.KLDivergence, divergence.Poisson,
     overlap.Dice, overlap.Tversky,
+    special.CTC, special.Circle, special.CategoricalGeneralizedCrossEntropy,
 )  # fmt: skip
 FUNCTIONS = (
     crossentropy.binary_crossentropy, focal.binary_focal_crossentropy,
@@ -39,6 +40,7 @@ FUNCTIONS = (
     margin.hinge, margin.squared_hinge, margin.categorical_hinge,
     divergence.kl_divergence, divergence.poisson,
     overlap.dice, overlap.tversky,
+    special.ctc, special.circle, special.categorical_generalized_cross_entropy,
 )  # fmt: skip
 # Keras's short names, plus the legacy spellings Keras 2 scripts still use.
 ALIASES = {

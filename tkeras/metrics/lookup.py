@@ -6,7 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from tkeras.losses import lookup as loss_lookup
-from tkeras.metrics import accuracy, confusion, margin, probabilistic, regression, sensitivity
+from tkeras.metrics import (
+    accuracy,
+    confusion,
+    correlation,
+    iou,
+    margin,
+    probabilistic,
+    regression,
+    sensitivity,
+)
 from tkeras.metrics.auc import AUC
 from tkeras.metrics.f_score import F1Score, FBetaScore
 from tkeras.metrics.metric import Metric
@@ -30,12 +39,15 @@ CLASSES = (
     sensitivity.SensitivityAtSpecificity, sensitivity.SpecificityAtSensitivity,
     sensitivity.PrecisionAtRecall, sensitivity.RecallAtPrecision,
     AUC, F1Score, FBetaScore,
+    correlation.R2Score, correlation.PearsonCorrelation, correlation.ConcordanceCorrelation,
+    iou.IoU, iou.MeanIoU, iou.BinaryIoU, iou.OneHotIoU, iou.OneHotMeanIoU,
 )  # fmt: skip
 # The metric functions a MeanMetricWrapper config may name.
 FUNCTIONS = loss_lookup.FUNCTIONS + (
     accuracy.accuracy, accuracy.binary_accuracy, accuracy.categorical_accuracy,
     accuracy.sparse_categorical_accuracy, accuracy.top_k_categorical_accuracy,
     accuracy.sparse_top_k_categorical_accuracy,
+    correlation.pearson_correlation, correlation.concordance_correlation,
 )  # fmt: skip
 # Keras's short names; 'acc' is tkeras's alias of 'accuracy' (compile resolves both by shape).
 ALIASES = {

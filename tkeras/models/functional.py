@@ -277,13 +277,10 @@ class Functional(Model):
         return None
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "layers": [
-                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers
-            ],
-        }
+        """Keras's functional config, the one ``.keras`` files hold (saving/graph_config.py)."""
+        from tkeras.saving import graph_config
+
+        return graph_config.functional_config(self)
 
 
 def _mask_routes(nodes: list[Node]) -> dict[Node, list[tuple[str, KerasTensor]]]:

@@ -286,3 +286,7 @@ def custom_gradient(f):
         return _Fn.apply(*args)
 
     return wrapper
+
+
+# keras.ops.core holds these too (explicit re-exports).
+from tkeras.ops.core_scan import associative_scan as associative_scan  # noqa: E402

@@ -1,4 +1,5 @@
-"""Image ops of ``keras.ops.image``: resize and rgb_to_grayscale.
+"""``keras.ops.image``: resize and rgb_to_grayscale here; patches, crop/pad, HSV and filters
+in the ``image_*`` modules.
 
 Images are ``(height, width, channels)`` or ``(batch, height, width, channels)`` unless
 ``data_format='channels_first'``.
@@ -135,4 +136,29 @@ def rgb_to_grayscale(images, data_format=None):
     return (0.2989 * r + 0.587 * g + 0.114 * b).to(x.dtype).unsqueeze(axis)
 
 
-__all__ = ["resize", "rgb_to_grayscale"]
+# The other keras.ops.image functions, one module per family.
+from tkeras.ops.image_filters import (  # noqa: E402
+    gaussian_blur,
+    hsv_to_rgb,
+    rgb_to_hsv,
+    sobel_edges,
+)
+from tkeras.ops.image_patches import (  # noqa: E402
+    crop_images,
+    extract_patches,
+    extract_patches_3d,
+    pad_images,
+)
+
+__all__ = [
+    "crop_images",
+    "extract_patches",
+    "extract_patches_3d",
+    "gaussian_blur",
+    "hsv_to_rgb",
+    "pad_images",
+    "resize",
+    "rgb_to_grayscale",
+    "rgb_to_hsv",
+    "sobel_edges",
+]

@@ -87,3 +87,12 @@ def slogdet(x):
 def pinv(x, rcond=None):
     """The Moore-Penrose pseudo-inverse (singular values below ``rcond`` * max ignored)."""
     return torch.linalg.pinv(to_tensor(x), rtol=rcond)
+
+
+# keras.ops.linalg holds these too (explicit re-exports).
+from tkeras.ops.linalg_extra import cholesky_inverse as cholesky_inverse  # noqa: E402
+from tkeras.ops.linalg_extra import eig as eig  # noqa: E402
+from tkeras.ops.linalg_extra import jvp as jvp  # noqa: E402
+from tkeras.ops.linalg_extra import lstsq as lstsq  # noqa: E402
+from tkeras.ops.linalg_extra import lu_factor as lu_factor  # noqa: E402
+from tkeras.ops.linalg_extra import matrix_rank as matrix_rank  # noqa: E402

@@ -142,3 +142,15 @@ def cdist(x, y):
         )
     diff = x.unsqueeze(-2) - y.unsqueeze(-3)
     return torch.sqrt(torch.sum(diff * diff, dim=-1))
+
+
+# keras.ops.math holds these too (explicit re-exports).
+from tkeras.ops.math_fft import fft as fft  # noqa: E402
+from tkeras.ops.math_fft import fft2 as fft2  # noqa: E402
+from tkeras.ops.math_fft import ifft2 as ifft2  # noqa: E402
+from tkeras.ops.math_fft import irfft as irfft  # noqa: E402
+from tkeras.ops.math_fft import istft as istft  # noqa: E402
+from tkeras.ops.math_fft import rfft as rfft  # noqa: E402
+from tkeras.ops.math_fft import stft as stft  # noqa: E402
+from tkeras.ops.math_fft import view_as_complex as view_as_complex  # noqa: E402
+from tkeras.ops.math_fft import view_as_real as view_as_real  # noqa: E402

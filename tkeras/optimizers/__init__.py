@@ -15,6 +15,8 @@ from tkeras.optimizers.adagrad import Adagrad
 from tkeras.optimizers.adam import Adam
 from tkeras.optimizers.adamax import Adamax
 from tkeras.optimizers.adamw import AdamW
+from tkeras.optimizers.ftrl import Ftrl
+from tkeras.optimizers.lamb import Lamb
 from tkeras.optimizers.lion import Lion
 from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.rmsprop import RMSprop
@@ -27,6 +29,8 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "Ftrl",
+    "Lamb",
     "Lion",
     "Nadam",
     "Optimizer",

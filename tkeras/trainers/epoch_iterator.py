@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+from tkeras import config
 from tkeras.trainers.data_adapters import DataAdapter
 from tkeras.trainers.data_utils import Batch
 
@@ -26,6 +27,10 @@ class EpochIterator:
                 f"`steps_per_epoch` must be a positive integer or None. Received: "
                 f"steps_per_epoch={steps_per_epoch!r}"
             )
+        cap = config.max_steps_per_epoch()  # keras.config's debugging cap
+        if cap and (not steps_per_epoch or cap < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=2)
+            steps_per_epoch = cap
         self.adapter = adapter
         self.steps_per_epoch = steps_per_epoch
         self._num_batches = adapter.num_batches

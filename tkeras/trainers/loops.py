@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from typing import Any
 
 import numpy as np
 import torch
 
+from tkeras import config
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.trainers.data_adapters import DataAdapter, get_data_adapter
 from tkeras.trainers.data_utils import (
@@ -142,6 +144,10 @@ def fit(
     model._assert_compile_called("fit")
     _check_verbose(verbose)
     _check_fit_args(epochs, validation_split, validation_freq, initial_epoch)
+    cap = config.max_epochs()  # keras.config's debugging cap
+    if cap and cap < epochs:
+        warnings.warn(f"Limiting epochs to {cap}", stacklevel=3)
+        epochs = cap
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = train_validation_split(
             (x, y, sample_weight), validation_split

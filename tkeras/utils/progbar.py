@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import sys
@@ -11,9 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from tkeras import config
+
 
 def print_msg(message: str, line_break: bool = True) -> None:
-    """Write ``message`` to stdout and flush (Keras's interactive logging)."""
+    """Write ``message`` to stdout and flush (Keras's interactive logging); with interactive
+    logging disabled, log it at INFO on the ``'tkeras'`` logger instead."""
+    if not config.is_interactive_logging_enabled():
+        logging.getLogger("tkeras").info(message)
+        return
     message = f"{message}\n" if line_break else message
     try:
         sys.stdout.write(message)

@@ -1,6 +1,8 @@
-"""Core layers: Dense, Embedding, Identity, Input, Lambda, Masking, TorchModuleWrapper."""
+"""Core layers: Dense, EinsumDense, Embedding, Identity, Input, Lambda, Masking,
+TorchModuleWrapper."""
 
 from tkeras.layers.core.dense import Dense
+from tkeras.layers.core.einsum_dense import EinsumDense
 from tkeras.layers.core.embedding import Embedding
 from tkeras.layers.core.identity import Identity
 from tkeras.layers.core.input_layer import Input, InputLayer
@@ -10,6 +12,7 @@ from tkeras.layers.core.torch_module_wrapper import TorchModuleWrapper
 
 __all__ = [
     "Dense",
+    "EinsumDense",
     "Embedding",
     "Identity",
     "Input",

@@ -1,5 +1,12 @@
-"""Pooling layers: Max/Average/GlobalMax/GlobalAveragePooling1D/2D/3D, with Keras's aliases."""
+"""Pooling layers: Max/Average/GlobalMax/GlobalAverage/AdaptiveMax/AdaptiveAveragePooling1D/2D/3D,
+with Keras's aliases."""
 
+from tkeras.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D
+from tkeras.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D
+from tkeras.layers.pooling.adaptive_average_pooling3d import AdaptiveAveragePooling3D
+from tkeras.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D
+from tkeras.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D
+from tkeras.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D
 from tkeras.layers.pooling.average_pooling1d import AveragePooling1D
 from tkeras.layers.pooling.average_pooling2d import AveragePooling2D
 from tkeras.layers.pooling.average_pooling3d import AveragePooling3D
@@ -28,6 +35,12 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalAvgPool3D = GlobalAveragePooling3D
 
 __all__ = [
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
     "AveragePooling1D",
     "AveragePooling2D",
     "AveragePooling3D",

@@ -1,0 +1,29 @@
+"""``tkeras.random``: ``keras.random`` on torch generators (seeded as Keras seeds them)."""
+
+from tkeras.random.random import (
+    beta,
+    binomial,
+    categorical,
+    dropout,
+    gamma,
+    normal,
+    randint,
+    shuffle,
+    truncated_normal,
+    uniform,
+)
+from tkeras.random.seed_generator import SeedGenerator
+
+__all__ = [
+    "SeedGenerator",
+    "beta",
+    "binomial",
+    "categorical",
+    "dropout",
+    "gamma",
+    "normal",
+    "randint",
+    "shuffle",
+    "truncated_normal",
+    "uniform",
+]
