@@ -2,10 +2,11 @@
 
 A ``Case`` names a public layer, its constructor kwargs and an input shape. ``check_case``
 builds the layer in both libraries, copies Keras's weights into tkeras with ``set_weights``,
-and compares the outputs, the input gradients and the sum of ``layer.losses`` (weight and
-activity regularizers) to 1e-5 (float32). Every family's test module
-defines ``CASES``; ``tests/test_meta.py`` checks that every public layer has a case and every
-``__init__`` argument gets a non-default value in some case.
+checks that every Variable then has Keras's shape and values, and compares the outputs, the
+input gradients and the sum of ``layer.losses`` (weight and activity regularizers) to 1e-5
+(float32). Every family's test module defines ``CASES``; ``tests/test_meta.py`` checks that
+every public layer has a case and every ``__init__`` argument gets a non-default value in some
+case.
 """
 
 from __future__ import annotations
@@ -51,6 +52,21 @@ def _flat(y: Any) -> list:
     return [y]
 
 
+def assert_same_variables(k_layer: Any, t_layer: Any, values: bool = True) -> None:
+    """Every tkeras Variable has its Keras twin's shape, trainability and (``values``) values,
+    in Keras's order (``weights``, ``trainable_weights``, ``non_trainable_weights``)."""
+    for attr in ("weights", "trainable_weights", "non_trainable_weights"):
+        t_vars, k_vars = getattr(t_layer, attr), getattr(k_layer, attr)
+        assert len(t_vars) == len(k_vars), (attr, len(t_vars), len(k_vars))
+        for t, k in zip(t_vars, k_vars):
+            assert tuple(t.shape) == tuple(k.shape), (attr, t.path, k.path)
+            assert t.trainable == k.trainable, (attr, t.path)
+            if not values:
+                continue
+            want = keras.ops.convert_to_numpy(k.value)
+            np.testing.assert_allclose(t.numpy(), want, rtol=1e-6, atol=1e-6)
+
+
 def check_case(case: Case, seed: int = 0, rtol: float = RTOL, atol: float = ATOL) -> tuple:
     """Assert tkeras == Keras for one case: outputs, input gradients and the sum of the layer
     losses; returns the (Keras, tkeras) layers."""
@@ -63,6 +79,7 @@ def check_case(case: Case, seed: int = 0, rtol: float = RTOL, atol: float = ATOL
     yk = k_layer(xk, training=case.training) if case.training else k_layer(xk)
     t_layer.build_from_shape(tuple(x.shape))
     t_layer.set_weights(k_layer.get_weights())
+    assert_same_variables(k_layer, t_layer)
     xt = torch.tensor(x, requires_grad=grad)
     yt = t_layer(xt, training=case.training) if case.training else t_layer(xt)
 

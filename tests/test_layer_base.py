@@ -42,7 +42,8 @@ def test_explicit_build_creates_weights_from_shape_only():
     layer = layers.Dense(4)
     layer.build_from_shape((None, 7))
     assert [tuple(w.keras_shape) for w in layer.weights] == [(7, 4), (4,)]
-    assert layer.kernel.shape == (4, 7)  # torch layout underneath
+    assert layer.kernel.shape == (7, 4)  # Keras's shape
+    assert layer.kernel.t().is_contiguous()  # over nn.Linear's (out, in) memory
 
 
 def test_names_are_unique_snake_case_like_keras():
@@ -119,9 +120,13 @@ def test_variable_api_assign_and_numpy():
     value = np.arange(6, dtype="float32").reshape(3, 2)
     t.kernel.assign(value)
     np.testing.assert_array_equal(t.kernel.numpy(), value)
-    np.testing.assert_array_equal(t.kernel.detach().numpy(), value.T)
+    np.testing.assert_array_equal(t.kernel.detach().numpy(), value)
+    np.testing.assert_array_equal(np.asarray(t.kernel), value)
     t.kernel.assign_add(np.ones((3, 2)))
     np.testing.assert_array_equal(t.kernel.numpy(), value + 1)
+    t.kernel.assign_sub(np.ones((3, 2)))
+    np.testing.assert_array_equal(t.kernel.numpy(), value)
+    assert t.kernel.t().is_contiguous()  # assign keeps the storage layout
     with pytest.raises(ValueError, match=r"Cannot assign a value of shape \(2, 3\)"):
         t.kernel.assign(np.zeros((2, 3)))
     assert isinstance(t.kernel, tkeras.Variable) and isinstance(t.kernel, torch.nn.Parameter)

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from keras.src.backend import set_keras_mask
 
 import tkeras
-from tests.parity import ATOL, RTOL, Case
+from tests.parity import ATOL, RTOL, Case, assert_same_variables
 
 LAYERS = ("Attention", "AdditiveAttention", "MultiHeadAttention")
 LIST_CALL = ("Attention", "AdditiveAttention")  # called on [query, value(, key)]
@@ -322,6 +322,7 @@ def check_attention_case(case: AttentionCase, seed: int = 0) -> tuple[Any, Any]:
     yk = _flat(_call(keras, k_layer, case.layer, xk, call_t))
     _build(t_layer, case.layer, case.input_shape)
     t_layer.set_weights(k_layer.get_weights())
+    assert_same_variables(k_layer, t_layer)
     xt = [torch.tensor(a, requires_grad=True) for a in arrays]
     yt = _flat(_call(tkeras, t_layer, case.layer, xt, call_t))
     assert len(yk) == len(yt)
@@ -421,14 +422,17 @@ def test_mha_weights_round_trip_in_keras_layout():
     t_layer.set_weights(weights)
     for a, b in zip(weights, t_layer.get_weights()):
         np.testing.assert_array_equal(a, b)
-    # torch's layout: nn.Linear weights, (heads * key_dim, dim) for the query kernel.
-    assert tuple(t_layer.query_dense.kernel.shape) == (6, 6)
-    assert tuple(t_layer.output_dense.kernel.shape) == (6, 6)
-    assert tuple(t_layer.query_dense.kernel.keras_shape) == (6, 2, 3)
+    # Keras's shapes, over nn.Linear weights: the op gets (heads * key_dim, dim) for the
+    # query kernel, a view of the same memory.
+    query = t_layer.query_dense
+    assert tuple(query.kernel.shape) == (6, 2, 3)
+    assert tuple(t_layer.output_dense.kernel.shape) == (2, 3, 2, 3)
     kernel = weights[0]  # (dim, heads, key_dim)
-    np.testing.assert_array_equal(
-        t_layer.query_dense.kernel.detach().numpy(), kernel.reshape(6, 6).T
-    )
+    np.testing.assert_array_equal(query.kernel.numpy(), kernel)
+    op_kernel, op_bias = query.op_weights()
+    np.testing.assert_array_equal(op_kernel.detach().numpy(), kernel.reshape(6, 6).T)
+    assert op_kernel.is_contiguous() and op_kernel.data_ptr() == query.kernel.data_ptr()
+    assert tuple(op_bias.shape) == (6,)
 
 
 def test_projection_sublayers_compute_keras_einsum_dense():
@@ -466,14 +470,14 @@ def test_set_weights_rejects_a_wrong_shape_naming_the_weight():
         t_layer.set_weights(weights)
     with pytest.raises(
         ValueError,
-        match=r"Expected a kernel of shape \(6, 2, 3\), received a "
-        r"value of shape \(36,\)",
+        match=r"Cannot assign a value of shape \(36,\) to variable '.*query/kernel' of "
+        r"shape \(6, 2, 3\)",
     ):
         t_layer.query_dense.kernel.assign(np.zeros(36, "float32"))
     with pytest.raises(
         ValueError,
-        match=r"Expected a bias of shape \(2, 3\), received a value "
-        r"of shape \(6,\)",
+        match=r"Cannot assign a value of shape \(6,\) to variable '.*query/bias' of "
+        r"shape \(2, 3\)",
     ):
         t_layer.query_dense.bias.assign(np.zeros(6, "float32"))
 

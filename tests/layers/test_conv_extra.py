@@ -443,21 +443,32 @@ def test_weights_match_keras(name: str, kwargs: dict, shape: tuple) -> None:
         np.testing.assert_array_equal(got, value)
 
 
-def test_torch_layouts() -> None:
+def _op(w):
+    return w.keras_layout.op(w)
+
+
+def test_variables_have_keras_shapes_and_the_ops_get_torch_views() -> None:
     t = tkeras.layers.Conv2DTranspose(5, (3, 2))
     t.build_from_shape((1, 4, 4, 3))
-    assert tuple(t.kernel.shape) == (3, 5, 3, 2)  # (in, out, kh, kw)
+    assert tuple(t.kernel.shape) == (3, 2, 5, 3)  # Keras's (kh, kw, out, in)
+    assert tuple(_op(t.kernel).shape) == (3, 5, 3, 2)  # torch's (in, out, kh, kw)
     t1 = tkeras.layers.Conv1DTranspose(5, 3)
     t1.build_from_shape((1, 4, 3))
-    assert tuple(t1.state_dict()["kernel"].shape) == (3, 5, 1, 3)
+    assert tuple(t1.state_dict()["kernel"].shape) == (3, 5, 3)
+    assert tuple(_op(t1.kernel).shape) == (3, 5, 1, 3)
     d = tkeras.layers.DepthwiseConv2D((3, 2), depth_multiplier=2)
     d.build_from_shape((1, 5, 5, 4))
-    assert tuple(d.kernel.shape) == (8, 1, 3, 2)
+    assert tuple(d.kernel.shape) == (3, 2, 4, 2)
+    assert tuple(_op(d.kernel).shape) == (8, 1, 3, 2)
     s = tkeras.layers.SeparableConv1D(6, 3, depth_multiplier=2)
     s.build_from_shape((1, 5, 3))
-    assert tuple(s.depthwise_kernel.shape) == (6, 1, 1, 3)
-    assert tuple(s.pointwise_kernel.shape) == (6, 6, 1, 1)
+    assert tuple(s.depthwise_kernel.shape) == (3, 3, 2)
+    assert tuple(_op(s.depthwise_kernel).shape) == (6, 1, 1, 3)
+    assert tuple(s.pointwise_kernel.shape) == (1, 6, 6)
+    assert tuple(_op(s.pointwise_kernel).shape) == (6, 6, 1, 1)
     assert list(s.state_dict()) == ["depthwise_kernel", "pointwise_kernel", "bias"]
+    for w in (t.kernel, t1.kernel, d.kernel, s.depthwise_kernel, s.pointwise_kernel):
+        assert _op(w).data_ptr() == w.data_ptr()  # a view, no copy
 
 
 def test_depthwise_output_channel_is_c_times_dm_plus_m() -> None:
@@ -499,10 +510,11 @@ def test_channels_last_output_is_contiguous(name: str, kwargs: dict) -> None:
         assert y.permute(0, 3, 1, 2).is_contiguous(memory_format=torch.channels_last)
     if rank == 3:
         assert y.permute(0, 4, 1, 2, 3).is_contiguous(memory_format=torch.channels_last_3d)
-    # The kernels are stored channels_last, as Conv's are (cuDNN would convert them per call).
+    # The ops get channels_last kernels, as Conv's (cuDNN would convert them per call).
     for w in layer.weights[:-1] if layer.use_bias else layer.weights:
-        fmt = torch.channels_last_3d if w.dim() == 5 else torch.channels_last
-        assert w.is_contiguous(memory_format=fmt)
+        op_kernel = _op(w)
+        fmt = torch.channels_last_3d if op_kernel.dim() == 5 else torch.channels_last
+        assert op_kernel.is_contiguous(memory_format=fmt)
 
 
 @pytest.mark.parametrize("name", ["Conv1DTranspose", "DepthwiseConv1D", "SeparableConv2D"])
@@ -816,7 +828,7 @@ def test_depthwise_kernel_assign_rejects_a_swapped_shape() -> None:
     layer.build_from_shape((1, 5, 5, 4))
     with pytest.raises(
         ValueError,
-        match=r"Expected a depthwise kernel of shape \(\*kernel_size, channels, 2\), received "
-        r"a value of shape \(3, 3, 2, 4\)\.",
+        match=r"Cannot assign a value of shape \(3, 3, 2, 4\) to variable "
+        r"'depthwise_conv2d(_\d+)?/kernel' of shape \(3, 3, 4, 2\)\. The shapes must match\.",
     ):
         layer.kernel.assign(np.zeros((3, 3, 2, 4), "float32"))

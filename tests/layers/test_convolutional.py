@@ -245,19 +245,25 @@ def test_channels_last_output_is_contiguous(rank: int, padding: str, groups: int
         assert y.permute(0, 4, 1, 2, 3).is_contiguous(memory_format=torch.channels_last_3d)
 
 
+def _op_kernel(layer):
+    return layer._kernel_layout.op(layer.kernel)
+
+
 @pytest.mark.parametrize("rank", [1, 2, 3])
 def test_kernel_memory_format_follows_data_format(rank: int) -> None:
-    # channels_last layers keep the kernel in torch's channels_last format (cuDNN would copy a
-    # contiguous one on every call); set_weights keeps that format.
+    # channels_last layers keep the kernel in torch's channels_last weight format (cuDNN would
+    # copy a contiguous one on every call); the op gets a view of it; set_weights keeps it.
     fmt = torch.channels_last_3d if rank == 3 else torch.channels_last
     layer = getattr(tkeras.layers, _LAYERS[rank])(4, 2)
     layer.build_from_shape((1, *(3,) * rank, 3))
     layer.set_weights(layer.get_weights())
-    assert layer.kernel.is_contiguous(memory_format=fmt)
-    assert not layer.kernel.is_contiguous()
+    op_kernel = _op_kernel(layer)
+    assert op_kernel.is_contiguous(memory_format=fmt)
+    assert not op_kernel.is_contiguous()
+    assert op_kernel.data_ptr() == layer.kernel.data_ptr()
     first = getattr(tkeras.layers, _LAYERS[rank])(4, 2, data_format="channels_first")
     first.build_from_shape((1, 3, *(3,) * rank))
-    assert first.kernel.is_contiguous()
+    assert _op_kernel(first).is_contiguous()
 
 
 @pytest.mark.parametrize("rank", [1, 2, 3])
@@ -277,8 +283,9 @@ def test_kernel_layouts(rank: int) -> None:
     keras_shape = (*(2,) * rank, 3, 6)
     torch_shape = (6, 3, 1, 2) if rank == 1 else (6, 3, *(2,) * rank)
     assert layer.get_weights()[0].shape == keras_shape
-    assert tuple(layer.kernel.shape) == torch_shape
-    assert tuple(layer.state_dict()["kernel"].shape) == torch_shape
+    assert tuple(layer.kernel.shape) == keras_shape
+    assert tuple(layer.state_dict()["kernel"].shape) == keras_shape
+    assert tuple(_op_kernel(layer).shape) == torch_shape
     assert [w.name for w in layer.weights] == ["kernel", "bias"]
     assert layer.count_params() == math.prod(keras_shape) + 6
     # A Keras-layout value goes in and comes back out unchanged.

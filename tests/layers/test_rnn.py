@@ -13,7 +13,7 @@ import torch
 
 import tkeras
 from tests.parity import Case, check_case
-from tkeras.layers.rnn import base_rnn
+from tkeras.layers.rnn import base_rnn_cell
 
 LAYERS = ("SimpleRNN", "LSTM", "GRU")
 SHAPE = (3, 5, 4)  # (batch, time, features)
@@ -401,7 +401,7 @@ def test_weight_gradients_match_keras(layer, extra):
     assert len(k_layer.weights) == len(t_layer.weights)
     for kv, tv in zip(k_layer.weights, t_layer.weights):
         want = kv.value.grad.numpy()
-        got = tv.keras_layout.to_keras(tv.grad).numpy()
+        got = tv.grad.numpy()
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=tv.name)
     assert all(not b.requires_grad for b in t_layer.buffers())
 
@@ -453,7 +453,7 @@ def test_dropout_training_parity_with_injected_masks(layer, extra):
 
     k_layer.cell._dropout_mask = keras_masks(in_mask)
     k_layer.cell._recurrent_dropout_mask = keras_masks(rec_mask)
-    t_layer._dropout_masks = lambda x: tuple(
+    t_layer.cell._dropout_masks = lambda x: tuple(
         None if m is None else torch.tensor(m) for m in (in_mask, rec_mask)
     )
     x = torch.tensor(_data())
@@ -463,9 +463,7 @@ def test_dropout_training_parity_with_injected_masks(layer, extra):
     yk.sum().backward()
     yt.sum().backward()
     for kv, tv in zip(k_layer.weights, t_layer.weights):
-        np.testing.assert_allclose(
-            tv.keras_layout.to_keras(tv.grad).numpy(), kv.value.grad.numpy(), rtol=1e-5, atol=1e-5
-        )
+        np.testing.assert_allclose(tv.grad.numpy(), kv.value.grad.numpy(), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("layer", LAYERS)
@@ -518,13 +516,13 @@ def test_input_dropout_mask_is_reused_at_every_timestep(activation):
 def test_one_dropout_mask_per_sequence(layer, extra, shapes, monkeypatch):
     """Masks are drawn once per call (not per step), with Keras's count and shapes."""
     drawn = []
-    original = base_rnn._BaseRNN._draw_mask
+    original = base_rnn_cell._BaseRNNCell._draw_mask
 
     def spy(self, shape, rate, like):
         drawn.append(tuple(shape))
         return original(self, shape, rate, like)
 
-    monkeypatch.setattr(base_rnn._BaseRNN, "_draw_mask", spy)
+    monkeypatch.setattr(base_rnn_cell._BaseRNNCell, "_draw_mask", spy)
     t_layer = getattr(tkeras.layers, layer)(UNITS, **extra)
     t_layer(torch.tensor(_data()), training=True)
     assert drawn == shapes
@@ -533,7 +531,7 @@ def test_one_dropout_mask_per_sequence(layer, extra, shapes, monkeypatch):
 def test_dropout_mask_values_and_rate():
     layer = tkeras.layers.LSTM(UNITS, dropout=0.25, recurrent_dropout=0.5)
     layer.build_from_shape((4000, 5, 8))
-    in_mask, rec_mask = layer._dropout_masks(torch.zeros(4000, 5, 8))
+    in_mask, rec_mask = layer.cell._dropout_masks(torch.zeros(4000, 5, 8))
     for mask, rate in ((in_mask, 0.25), (rec_mask, 0.5)):
         assert set(torch.unique(mask).tolist()) == {0.0, float(np.float32(1 / (1 - rate)))}
         assert abs(float((mask == 0).float().mean()) - rate) < 0.01
@@ -580,8 +578,8 @@ def test_seed_makes_dropout_reproducible():
 )
 def test_path_choice(layer, kwargs, call, loop, monkeypatch):
     runs = []
-    original = base_rnn._steps.run
-    monkeypatch.setattr(base_rnn._steps, "run", lambda *a: runs.append(1) or original(*a))
+    original = base_rnn_cell._steps.run
+    monkeypatch.setattr(base_rnn_cell._steps, "run", lambda *a: runs.append(1) or original(*a))
     getattr(tkeras.layers, layer)(UNITS, **kwargs)(torch.tensor(_data()), **call)
     assert bool(runs) == loop
 
@@ -614,20 +612,27 @@ def test_weights_match_keras(layer, extra):
     assert len(t_layer.trainable_weights) == len(k_layer.trainable_weights)
     assert t_layer.non_trainable_weights == []
     for got, want in zip(t_layer.get_weights(), k_layer.get_weights()):
-        np.testing.assert_array_equal(got, want)  # round trip through the torch layout
-    assert "_zero_recurrent_bias" not in t_layer.state_dict()
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(t_layer.weights, k_layer.weights):  # Keras's shapes and values
+        assert tuple(got.shape) == tuple(want.shape)
+        np.testing.assert_array_equal(got.numpy(), keras.ops.convert_to_numpy(want.value))
+    assert "cell._zero_recurrent_bias" not in t_layer.state_dict()
 
 
-def test_gru_gate_layout_is_torch_order():
-    """Keras GRU gates [z, r, h] land in torch's [r, z, n] rows; bias rows are b_ih and b_hh."""
+def test_gru_op_weights_are_torch_order():
+    """Keras GRU gates [z, r, h] reach torch's kernel as [r, z, n] rows; bias rows are b_ih and
+    b_hh; the Variables keep Keras's shapes and values."""
     layer = tkeras.layers.GRU(2)
     layer.build_from_shape((1, 1, 3))
     kernel = np.arange(3 * 6, dtype="float32").reshape(3, 6)
     bias = np.arange(12, dtype="float32").reshape(2, 6)
     layer.set_weights([kernel, np.zeros((2, 6), "float32"), bias])
+    np.testing.assert_array_equal(layer.kernel.numpy(), kernel)
+    w_ih, _, b_ih, b_hh = layer.cell._torch_weights()
     z, r, h = kernel[:, :2].T, kernel[:, 2:4].T, kernel[:, 4:].T
-    np.testing.assert_array_equal(layer.kernel.detach().numpy(), np.concatenate([r, z, h]))
-    np.testing.assert_array_equal(layer.bias.detach().numpy(), bias[:, [2, 3, 0, 1, 4, 5]])
+    np.testing.assert_array_equal(w_ih.detach().numpy(), np.concatenate([r, z, h]))
+    np.testing.assert_array_equal(b_ih.detach().numpy(), bias[0, [2, 3, 0, 1, 4, 5]])
+    np.testing.assert_array_equal(b_hh.detach().numpy(), bias[1, [2, 3, 0, 1, 4, 5]])
 
 
 @pytest.mark.parametrize(
@@ -744,12 +749,14 @@ def test_functional_call_substitutes_parameters(layer, extra):
     assert torch.equal(y, torch.zeros_like(y))  # every formula gives h = 0 for zero weights
 
 
-def test_state_dict_is_torch_native():
+def test_state_dict_holds_the_cell_variables_in_keras_shapes():
     layer = tkeras.layers.LSTM(UNITS, stateful=True)
     layer(torch.tensor(_data()))
     state = layer.state_dict()
-    assert list(state) == ["kernel", "recurrent_kernel", "bias"]
-    assert tuple(state["kernel"].shape) == (4 * UNITS, SHAPE[2])  # torch's (4u, in)
+    assert list(state) == ["cell.kernel", "cell.recurrent_kernel", "cell.bias"]
+    assert tuple(state["cell.kernel"].shape) == (SHAPE[2], 4 * UNITS)  # Keras's (in, 4u)
+    # The kernel is a transposed view of torch's contiguous (4u, in) weight.
+    assert state["cell.kernel"].t().is_contiguous()
 
 
 # ---------------------------------------------------------------------------- errors
@@ -761,7 +768,8 @@ def test_state_dict_is_torch_native():
     [
         (
             {"units": 0},
-            r"SimpleRNN|LSTM|GRU '.+': received an invalid value for argument "
+            # The cell validates its arguments (as Keras's cells do).
+            r"(SimpleRNN|LSTM|GRU)Cell '\w+_cell': received an invalid value for argument "
             r"`units`, expected a positive integer, got units=0",
         ),
         ({"units": 2.5}, r"`units`, expected a positive integer, got units=2.5"),
@@ -855,8 +863,8 @@ def test_input_rank_and_size_errors(layer):
 def test_unknown_feature_size_error():
     with pytest.raises(
         ValueError,
-        match=r"the last axis of the input shape must be known to "
-        r"build a LSTM layer. Received: input_shape=\(2, 5, None\)",
+        match=r'Layer "lstm_cell": the last axis of the input shape must be known to '
+        r"build a LSTMCell layer. Received: input_shape=\(2, None\)",
     ):
         tkeras.layers.LSTM(2).build_from_shape((2, 5, None))
 

@@ -1,4 +1,4 @@
-"""``tkeras.Variable``: an ``nn.Parameter`` that speaks Keras's layout at its surface."""
+"""``tkeras.Variable``: an ``nn.Parameter`` with Keras's shape, values and variable API."""
 
 from __future__ import annotations
 
@@ -12,21 +12,31 @@ from tkeras.backend.layout import IDENTITY, Layout
 
 
 class Variable(nn.Parameter):
-    """A layer weight: a torch Parameter (torch layout) with Keras's variable API.
+    """A layer weight: a torch Parameter with Keras's shape and Keras's variable API.
 
-    ``shape`` is torch's layout; ``numpy()``, ``value``-free ``assign()`` and the layer's
-    ``get_weights()``/``set_weights()`` use Keras's layout through ``backend/layout.py``.
+    ``shape``, ``numpy()``, ``assign()`` and ``get_weights()`` all speak Keras's layout (a Dense
+    kernel is ``(in, out)``). The memory underneath is laid out for the torch op that uses the
+    weight (``backend/layout.py``): the Variable is a strided view of that buffer and the op
+    receives ``layout.op(variable)``, a view of the same memory.
 
     Args:
-        data: the initial tensor, in torch layout.
+        data: the initial value, a tensor of Keras's shape (its strides are kept).
         trainable: whether optimizers update it (sets ``requires_grad``).
         name: the Keras variable name, e.g. ``'kernel'``.
-        layout: a ``backend.layout.Layout`` converting between torch and Keras layouts.
+        layout: the ``backend.layout.Layout`` of its family (how the op sees it).
+        path: the Keras variable path, e.g. ``'dense/kernel'``.
 
     ``regularizer`` and ``constraint`` (set by ``Layer.add_weight``, None by default) are
     Keras's: the layer's ``losses`` include ``regularizer(weight)`` and the optimizer applies
     ``constraint`` after each update. ``autocast`` and ``aggregation`` are Keras's variable
     attributes as ``add_weight`` set them.
+
+    Example:
+        >>> import tkeras
+        >>> layer = tkeras.layers.Dense(3)
+        >>> layer.build((None, 2))
+        >>> layer.kernel.shape, layer.kernel.path
+        (torch.Size([2, 3]), 'dense/kernel')
     """
 
     regularizer: Any = None
@@ -91,9 +101,14 @@ class Variable(nn.Parameter):
 
     def __repr__(self) -> str:
         return (
-            f"<Variable path={self.path}, shape={tuple(self.keras_shape)}, "
+            f"<Variable path={self.path}, shape={tuple(self.shape)}, "
             f"dtype={str(self.dtype).replace('torch.', '')}, trainable={self.trainable}>"
         )
+
+    def __format__(self, spec: str) -> str:
+        if self.dim() == 0:  # a scalar formats as its number, e.g. f"{lr:.4f}"
+            return format(self.item(), spec)
+        return super().__format__(spec)
 
     @property
     def trainable(self) -> bool:
@@ -105,51 +120,53 @@ class Variable(nn.Parameter):
 
     @property
     def keras_shape(self) -> tuple[int, ...]:
-        """The shape in Keras's layout (``shape`` is torch's)."""
-        return self.keras_layout.keras_shape(tuple(self.shape))
+        """Alias of ``tuple(shape)`` (the shape is Keras's)."""
+        return tuple(self.shape)
 
     @property
     def value(self) -> torch.Tensor:
-        """The live tensor (the parameter itself), as in Keras's torch backend:
-        ``v.value.grad`` is the gradient ``optimizer.apply(grads, variables)`` takes.
-
-        Differences from Keras: until every Variable has Keras's shape (DESIGN.md), a weight
-        stored in another layout (a built-in Dense kernel) shows torch's layout here; use
-        ``numpy()`` for Keras's layout.
-        """
+        """The live tensor, as Keras's torch backend gives it: gradients flow through it and
+        ``value.grad`` is the gradient."""
         return self
 
-    def _keras_value(self) -> torch.Tensor:
-        return self.keras_layout.to_keras(self.detach())
-
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The value as a numpy array in Keras's layout."""
-        return self._keras_value().cpu().numpy().copy()
+        """A copy of the value as a numpy array."""
+        return self.detach().cpu().numpy().copy()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype, copy=False)
+
+    def _as_value(self, value: Any) -> torch.Tensor:
+        if isinstance(value, torch.Tensor):
+            t = value.detach()
+        else:
+            t = torch.as_tensor(np.asarray(value))
+        return t.to(device=self.device, dtype=self.dtype)
 
     def assign(self, value: Any) -> Variable:
-        """Set the value from an array in Keras's layout; the shape must match exactly."""
-        t = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value)
-        converted = self.keras_layout.from_keras(t.to(self.dtype))
-        if tuple(converted.shape) != tuple(self.shape):
+        """Set the value (in place, keeping the storage); the shape must match exactly."""
+        t = self._as_value(value)
+        if tuple(t.shape) != tuple(self.shape):
             raise ValueError(
                 f"Cannot assign a value of shape {tuple(t.shape)} to variable {self.path!r} of "
-                f"shape {self.keras_shape}."
+                f"shape {tuple(self.shape)}. The shapes must match."
             )
         with torch.no_grad():
-            self.copy_(converted)
+            self.copy_(t)
         return self
 
     def assign_add(self, value: Any) -> Variable:
-        return self.assign(
-            self._keras_value()
-            + torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
-        )
+        """``variable += value`` in place."""
+        with torch.no_grad():
+            self.add_(self._as_value(value))
+        return self
 
     def assign_sub(self, value: Any) -> Variable:
-        return self.assign(
-            self._keras_value()
-            - torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
-        )
+        """``variable -= value`` in place."""
+        with torch.no_grad():
+            self.sub_(self._as_value(value))
+        return self
 
 
 def _rebuild_variable(

@@ -3,8 +3,8 @@
 A constraint is a callable ``c(w) -> projected w``. A weight created with
 ``add_weight(constraint=...)`` is projected in place after every optimizer update, as Keras's
 optimizer does. Axes are Keras's: a constraint sees the weight in Keras's layout (a Dense kernel
-``(input_dim, units)``, a Conv2D kernel ``(rows, cols, in, out)``) and the result is written back
-into the torch-layout parameter.
+``(input_dim, units)``, a Conv2D kernel ``(rows, cols, in, out)``), which is the Variable's own
+shape, and the result is written back in place.
 """
 
 from __future__ import annotations
@@ -185,20 +185,15 @@ ALL_OBJECTS_DICT = {name: REGISTRY.lookup(name) for name in REGISTRY.names()}
 
 @torch.no_grad()
 def apply_constraint(variable: torch.Tensor, constraint: Any) -> None:
-    """Project ``variable`` in place with ``constraint``, on its Keras-layout view.
+    """Project ``variable`` (Keras's shape) in place with ``constraint``.
 
     Runs on the device, without reading anything on the host.
     """
-    if type(constraint) is NonNeg:  # elementwise: no layout round trip
+    if type(constraint) is NonNeg:  # elementwise, in place
         variable.clamp_(min=0)
         return
-    layout = getattr(variable, "keras_layout", None)
     value = variable.detach()
-    if layout is not None:
-        value = layout.to_keras(value)
     projected = torch.as_tensor(constraint(value))
-    if layout is not None and tuple(projected.shape) == tuple(value.shape):
-        projected = layout.from_keras(projected)
     if tuple(projected.shape) != tuple(variable.shape):
         name = getattr(variable, "path", None) or getattr(variable, "name", "a weight")
         raise ValueError(

@@ -50,6 +50,31 @@ def _check_weight_options(
 class LayerWeightsMixin:
     """The weight half of ``Layer`` (mixed into it; not used on its own)."""
 
+    # torch's state_dict version of a tkeras layer: 2 since Variables have Keras's shapes.
+    _version = 2
+
+    def _load_from_state_dict(
+        self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, errors
+    ) -> None:
+        version = local_metadata.get("version")
+        if version is not None and version < 2:
+            moved = [
+                v.name
+                for v in (*self._own_trainable, *self._own_non_trainable)
+                if v.keras_layout is not IDENTITY
+            ]
+            if moved:
+                raise ValueError(
+                    f"Layer {self.name!r}: this state_dict was saved by a tkeras release whose "
+                    f"weights had torch's layouts (state_dict version {version}); its "
+                    f"{', '.join(moved)} cannot be loaded into Keras-shaped Variables. Load the "
+                    "weights through a .keras or .weights.h5 file, or transpose them to Keras's "
+                    "layout and call set_weights()."
+                )
+        super()._load_from_state_dict(
+            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, errors
+        )
+
     def add_weight(
         self,
         shape: Sequence[int] | None = None,
@@ -69,8 +94,9 @@ class LayerWeightsMixin:
 
         ``regularizer`` adds ``regularizer(weight)`` (Keras's layout) to ``losses`` while the
         weight is trainable; ``constraint`` projects the weight after each optimizer update.
-        ``layout`` (tkeras only) converts the Keras-layout value to the torch layout it is
-        stored in; custom layers leave it as the identity.
+        ``layout`` (tkeras only) lays the weight's memory out for the torch op that uses it
+        (``backend/layout.py``); the Variable keeps Keras's shape either way. Custom layers
+        leave it as the identity.
 
         ``autocast`` and ``aggregation`` are recorded on the variable (``var.autocast``,
         ``var.aggregation``) as Keras records them; with no mixed-precision policy the
@@ -97,8 +123,9 @@ class LayerWeightsMixin:
         while key in self._parameters or key in self._modules or key in self.__dict__:
             key, i = f"{name}_{i}", i + 1
         var = Variable(
-            layout.from_keras(value).contiguous(),
-            trainable=trainable,
+            layout.allocate(value),
+            # A layer made with trainable=False has frozen variables, as in Keras.
+            trainable=trainable and self._trainable,
             name=name,
             layout=layout,
             path=f"{self.name}/{name}",
@@ -198,10 +225,10 @@ class LayerWeightsMixin:
         arrays = []
         for i, (var, value) in enumerate(zip(params, weights)):
             arr = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value)
-            if tuple(arr.shape) != tuple(var.keras_shape):
+            if tuple(arr.shape) != tuple(var.shape):
                 raise ValueError(
                     f"Layer {self.name!r} weight {i} ({var.name}) expects shape "
-                    f"{tuple(var.keras_shape)}, but received shape {tuple(arr.shape)}."
+                    f"{tuple(var.shape)}, but received shape {tuple(arr.shape)}."
                 )
             arrays.append(arr)
         for var, arr in zip(params, arrays):

@@ -20,11 +20,11 @@ from typing import Any
 
 import torch
 
+from tkeras.backend.variable import Variable
 from tkeras.optimizers._state import (
     _ITERATION_DTYPE,
     _SCALAR_DTYPE,
     OptimizerStateMixin,
-    _keras_layout,
 )
 from tkeras.optimizers._updating import OptimizerUpdateMixin, _describe
 from tkeras.optimizers.schedules import _base as schedules
@@ -37,7 +37,6 @@ __all__ = [
     "_SCALAR_DTYPE",
     "Optimizer",
     "_describe",
-    "_keras_layout",
 ]
 
 OPTIMIZERS = Registry("optimizer")
@@ -72,14 +71,15 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
         name: the optimizer's name (default: from the class name, e.g. ``'adam'``).
 
     After each update, every updated variable with a ``constraint`` (set by ``add_weight``) is
-    projected in place with it, on its Keras-layout view, as Keras's optimizer does.
+    projected in place with it, as Keras's optimizer does.
 
-    Differences from Keras: ``iterations`` is a Python int and ``learning_rate`` reads as a
-    Python float (not Variables); only variables that have a ``constraint`` when the optimizer
-    is built are constrained (Keras reads every variable's at each step); in ``variables``, the
+    ``learning_rate`` (float32) and ``iterations`` (int64) are ``tkeras.Variable`` objects, as
+    in Keras: ``opt.learning_rate.assign(1e-4)`` changes the rate of the next update.
+
+    Differences from Keras: only variables that have a ``constraint`` when the optimizer is
+    built are constrained (Keras reads every variable's at each step); in ``variables``, the
     iteration count, the learning rate and Nadam's ``u_product`` are read-only snapshots, while
-    the slot tensors are live and in torch's layout (``save_own_variables`` writes Keras's
-    layout).
+    the slot tensors are live (each with its variable's Keras shape).
 
     Example:
         >>> import torch, tkeras
@@ -88,7 +88,7 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
         >>> opt.build([w])
         >>> w.grad = torch.ones(3)
         >>> opt.step()
-        >>> w.detach().tolist(), opt.iterations
+        >>> w.detach().tolist(), int(opt.iterations)
         ([0.8999999761581421, 0.8999999761581421, 0.8999999761581421], 1)
     """
 
@@ -155,8 +155,20 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.built = False
-        self._iterations = 0
-        self._lr = 0.0
+        # Keras's optimizer variables, on the CPU whatever the model's device, so the hot path
+        # reads them (``_lr``, ``_iterations``) without waiting on an accelerator.
+        self._iterations_var = Variable(
+            torch.zeros((), dtype=torch.int64),
+            trainable=False,
+            name="iteration",
+            path=f"{self.name}/iteration",
+        )
+        self._lr_var = Variable(
+            torch.zeros((), dtype=torch.float32),
+            trainable=False,
+            name="learning_rate",
+            path=f"{self.name}/learning_rate",
+        )
         self._lr_schedule: Callable[..., Any] | None = None
         if isinstance(learning_rate, schedules.LearningRateSchedule) or callable(learning_rate):
             self._lr_schedule = learning_rate
@@ -207,9 +219,29 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
     # ------------------------------------------------------------------ learning rate
 
     @property
-    def learning_rate(self) -> float:
-        """The current learning rate as a float (a schedule is evaluated at ``iterations``)."""
-        return self._current_learning_rate()
+    def _lr(self) -> float:
+        return self._lr_var.item()
+
+    @_lr.setter
+    def _lr(self, value: float) -> None:
+        self._lr_var.fill_(value)
+
+    @property
+    def _iterations(self) -> int:
+        return self._iterations_var.item()
+
+    @_iterations.setter
+    def _iterations(self, value: int) -> None:
+        self._iterations_var.fill_(value)
+
+    @property
+    def learning_rate(self) -> torch.Tensor:
+        """The learning rate, as in Keras: the float32 ``tkeras.Variable`` (``assign``,
+        ``numpy()``, ``float()``, arithmetic; assigning it changes the rate used by the next
+        update) or, with a schedule, its current value as a tensor."""
+        if self._lr_schedule is None:
+            return self._lr_var
+        return torch.tensor(self._current_learning_rate(), dtype=torch.float32)
 
     @learning_rate.setter
     def learning_rate(self, value: Any) -> None:
@@ -236,12 +268,20 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
             return float(schedule(self._iterations))
         return float(schedule())
 
-    @property
-    def iterations(self) -> int:
-        """The number of updates applied (with gradient accumulation: of completed updates)."""
+    def _step_count(self) -> int:
+        """``iterations`` as a Python int (what the hot path reads)."""
         if self.gradient_accumulation_steps:
             return self._iterations // self.gradient_accumulation_steps
         return self._iterations
+
+    @property
+    def iterations(self) -> torch.Tensor:
+        """The number of updates applied, Keras's int64 ``tkeras.Variable`` (with gradient
+        accumulation: the number of completed updates, as a tensor)."""
+        if self.gradient_accumulation_steps:
+            steps = self._iterations // self.gradient_accumulation_steps
+            return torch.tensor(steps, dtype=torch.int64)
+        return self._iterations_var
 
     # ------------------------------------------------------------------ building
 
@@ -346,7 +386,8 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
         self._decay_params = [v for v, d in zip(self._params, self._decay_mask) if d]
 
     def __repr__(self) -> str:
+        lr = self._current_learning_rate()
         return (
-            f"<{type(self).__name__} name={self.name}, learning_rate={self.learning_rate:g}, "
-            f"iterations={self.iterations}>"
+            f"<{type(self).__name__} name={self.name}, learning_rate={lr:g}, "
+            f"iterations={self._step_count()}>"
         )

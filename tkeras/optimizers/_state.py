@@ -19,11 +19,6 @@ _ITERATION_DTYPE = torch.int32
 _SCALAR_DTYPE = torch.float32
 
 
-def _keras_layout(param: torch.Tensor) -> Any:
-    """The ``backend.layout`` object of a tkeras Variable; None for a plain tensor."""
-    return getattr(param, "keras_layout", None)
-
-
 class OptimizerStateMixin:
     """The state half of ``Optimizer`` (mixed into it; not used on its own)."""
 
@@ -43,22 +38,10 @@ class OptimizerStateMixin:
             )
         return out
 
-    def _slot_references(self) -> list[torch.Tensor | None]:
-        """For each entry of ``variables``: the parameter a slot belongs to, else None."""
-        refs: list[torch.Tensor | None] = [None] * (1 + (self._lr_schedule is None))
-        if self.built:
-            for group in self._groups:
-                for p in self._params:
-                    refs.extend(p for _ in group)
-            refs.extend(None for _ in self._scalar_state)
-        return refs
-
     def save_own_variables(self, store: Any) -> None:
-        """Write ``variables`` into ``store`` as ``'0'``, ``'1'``, ... in Keras's layout."""
-        for i, (v, ref) in enumerate(zip(self.variables, self._slot_references())):
-            layout = _keras_layout(ref) if ref is not None else None
-            if layout is not None:
-                v = layout.to_keras(v)
+        """Write ``variables`` into ``store`` as ``'0'``, ``'1'``, ... (a slot has its
+        variable's Keras shape)."""
+        for i, v in enumerate(self.variables):
             store[str(i)] = v.detach().cpu().numpy()
 
     @torch.no_grad()
@@ -80,14 +63,9 @@ class OptimizerStateMixin:
         if self._lr_schedule is None:
             self._lr = float(np.asarray(store["1"]))
             position = 2
-        refs = self._slot_references()
         n_scalars = len(self._scalar_state)
         for i in range(position, len(variables) - n_scalars):
-            value = torch.as_tensor(np.asarray(store[str(i)]))
-            layout = _keras_layout(refs[i])
-            if layout is not None:
-                value = layout.from_keras(value)
-            variables[i].copy_(value)
+            variables[i].copy_(torch.as_tensor(np.asarray(store[str(i)])))
         for j, attr in enumerate(self._scalar_state):
             setattr(self, attr, float(np.asarray(store[str(len(variables) - n_scalars + j)])))
 

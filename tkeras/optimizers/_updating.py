@@ -108,7 +108,7 @@ class OptimizerUpdateMixin:
             if g.shape != v.shape:
                 raise ValueError(
                     f"Optimizer {self.name!r}: the gradient for variable {_describe(v)} has "
-                    f"shape {tuple(g.shape)}, expected the variable's torch shape "
+                    f"shape {tuple(g.shape)}, expected the variable's shape "
                     f"{tuple(v.shape)}."
                 )
         idx = [self._index[id(v)] for v in params]
@@ -194,7 +194,7 @@ class OptimizerUpdateMixin:
 
     def _update_ema(self) -> None:
         averages = self._slots["average"]
-        iteration = self.iterations
+        iteration = self._step_count()
         if iteration == 0:
             # Keras's momentum is 0 on the first step: the average starts at the weights.
             torch._foreach_copy_(averages, self._params)

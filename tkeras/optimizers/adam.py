@@ -81,7 +81,7 @@ class Adam(Optimizer):
 
     def _update(self, params, grads, slots, lr):
         b1, b2 = self.beta_1, self.beta_2
-        t = self.iterations + 1
+        t = self._step_count() + 1
         step_size = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
         m, v = slots["momentum"], slots["velocity"]
         torch._foreach_lerp_(m, grads, 1 - b1)

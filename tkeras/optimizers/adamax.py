@@ -74,7 +74,7 @@ class Adamax(Optimizer):
         return [("momentum", "norm")]
 
     def _update(self, params, grads, slots, lr):
-        t = self.iterations + 1
+        t = self._step_count() + 1
         m, u = slots["momentum"], slots["norm"]
         torch._foreach_lerp_(m, grads, 1 - self.beta_1)
         torch._foreach_mul_(u, self.beta_2)

@@ -82,7 +82,7 @@ class Nadam(Optimizer):
 
     def _update(self, params, grads, slots, lr):
         b1, b2 = self.beta_1, self.beta_2
-        t = self.iterations + 1
+        t = self._step_count() + 1
         u_t = b1 * (1.0 - 0.5 * 0.96**t)
         u_next = b1 * (1.0 - 0.5 * 0.96 ** (t + 1))
         self._u_product *= u_t

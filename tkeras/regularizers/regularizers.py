@@ -222,22 +222,12 @@ l2 = L2
 l1_l2 = L1L2
 orthogonal_regularizer = OrthogonalRegularizer
 
-# The penalties that are sums over elements, so they can read a weight in torch's layout.
-_LAYOUT_FREE = (L1, L2, L1L2)
-
 ALL_OBJECTS_DICT = {name: REGISTRY.lookup(name) for name in REGISTRY.names()}
 
 
 def weight_penalty(regularizer: Any, variable: torch.Tensor) -> Any:
-    """``regularizer`` applied to a weight's live value in Keras's layout (keeps autograd).
-
-    ``Variable.value`` is detached, so the Keras-layout view is taken from the parameter itself.
-    L1/L2 penalties are sums over elements and read the torch layout directly (no copy).
-    """
-    layout = getattr(variable, "keras_layout", None)
-    if layout is None or type(regularizer) in _LAYOUT_FREE:
-        return regularizer(variable)
-    return regularizer(layout.to_keras(variable))
+    """``regularizer`` applied to a weight's live value (Keras's shape; keeps autograd)."""
+    return regularizer(variable)
 
 
 def serialize(regularizer: Any) -> Any:

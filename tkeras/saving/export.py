@@ -6,10 +6,9 @@ The ONNX file is then translated from that program by torch's exporter (``torch.
 with ``dynamo=True``), so it holds the same graph. Where that trace fixes a ``None`` axis (the
 time axis of a fused RNN on CPU), ONNX falls back to a checked TorchScript trace.
 
-The program's weights are plain ``nn.Parameter`` views (same storage) of the model's
-``tkeras.Variable`` objects: ``Variable.numpy()`` answers in Keras's layout (an LSTM kernel
-``(in, 4u)``), and torch's ONNX optimizer reads ``numpy()`` when it folds constants, so with
-the Variables it folded a transposed LSTM kernel into the graph (onnxruntime then rejects it).
+The program's weights are plain ``nn.Parameter`` views (same storage and strides) of the
+model's ``tkeras.Variable`` objects, so torch's exporters see the parameter class they expect;
+each holds Keras's shape, and the graph takes the same views of it as the layers' torch ops.
 """
 
 from __future__ import annotations
@@ -385,7 +384,7 @@ def _fixed_size(dim: Any, ranges: dict) -> int | None:
 
 def _plain_weights(program: torch.export.ExportedProgram) -> None:
     """Swap each ``tkeras.Variable`` in the program for a plain Parameter on the same storage
-    (whose ``numpy()`` is torch's layout, which torch's exporters assume)."""
+    (Variable's Keras API, ``numpy()`` included, is not what torch's exporters expect)."""
     state = program.state_dict
     for key, value in list(state.items()):
         if isinstance(value, Variable):

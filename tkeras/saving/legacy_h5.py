@@ -70,7 +70,7 @@ def _stage(
     plan: weights_h5.LoadPlan,
 ) -> None:
     for var, value in zip(weights, values):
-        expected = tuple(var.keras_shape)
+        expected = tuple(var.shape)
         if tuple(value.shape) != expected:
             message = (
                 f"{filename}: shape mismatch in {what} for weight {var.path}: the weight expects "

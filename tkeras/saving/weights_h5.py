@@ -4,8 +4,8 @@ Keras finds each layer's group by walking the model: a Sequential or functional 
 ``layers`` list (each named by its snake-cased class, ``dense``, ``dense_1``, ...), a layer's
 attributes holding sublayers (by attribute name, private ones last), a recurrent layer's
 ``cell`` and a compiled model's ``optimizer``. This module walks a tkeras model the same way,
-so a file written by Keras loads here and the reverse. Values are in Keras's layouts (through
-each Variable's layout); a layer's group holds its own weights in Keras's order, trainable
+so a file written by Keras loads here and the reverse. Values are the Variables' own (Keras's
+shapes, no conversion); a layer's group holds its own weights in Keras's order, trainable
 first. Every ``vars`` group carries the object's ``name`` as an attribute.
 
 Loading is all-or-nothing: every array is read and checked against the model first, and
@@ -57,10 +57,11 @@ def _name_key(name: str) -> str:
 
 
 def _is_rnn(layer: Any) -> bool:
-    from tkeras.layers.rnn.base_rnn import _BaseRNN
+    """A ConvLSTM, whose weights Keras keeps on a cell sublayer (SimpleRNN, LSTM and GRU hold
+    their cell as ``cell``, which the walk visits like any sublayer)."""
     from tkeras.layers.rnn.conv_lstm import _ConvLSTM
 
-    return isinstance(layer, (_BaseRNN, _ConvLSTM))
+    return isinstance(layer, _ConvLSTM)
 
 
 def _own_variables(layer: Any) -> list[Any]:
@@ -336,7 +337,7 @@ def _plan_layer(entry: Saveable, stored: dict[str, np.ndarray], filename: str, p
                 f"{entry.where}/{key}; found {sorted(stored)}."
             )
         value = stored[key]
-        expected = tuple(var.keras_shape)
+        expected = tuple(var.shape)
         if tuple(value.shape) != expected:
             raise ValueError(
                 f"{filename}: layer {entry.name!r} weight {i} ({var.name}) expects shape "

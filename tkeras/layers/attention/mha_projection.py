@@ -7,15 +7,17 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras.backend.layout import FlatBias, ProjectionKernel
+from tkeras.backend.layout import FlatBias, Projection
 from tkeras.layers.layer import Layer
+
+_FLAT_BIAS = FlatBias()
 
 
 class _Projection(Layer):
     """A multi-axis linear projection (Keras's EinsumDense in MultiHeadAttention).
 
     Maps the last ``len(in_shape)`` axes to ``out_shape``: kernel ``(*in_shape, *out_shape)``,
-    bias ``out_shape`` (Keras layouts), stored as ``nn.Linear``'s weight and a flat bias.
+    bias ``out_shape`` (Keras's shapes), views of an ``nn.Linear`` weight and a flat bias.
     """
 
     def __init__(
@@ -35,13 +37,14 @@ class _Projection(Layer):
         super().__init__(**kwargs)
         self.in_shape, self.out_shape = tuple(in_shape), tuple(out_shape)
         self.activation = activation
+        self._kernel_layout = Projection(self.in_shape, self.out_shape)
         self.kernel = self.add_weight(
             shape=(*self.in_shape, *self.out_shape),
             initializer=kernel_initializer,
             regularizer=kernel_regularizer,
             constraint=kernel_constraint,
             name="kernel",
-            layout=ProjectionKernel(self.in_shape, self.out_shape),
+            layout=self._kernel_layout,
         )
         self.bias = None
         if use_bias:
@@ -51,17 +54,22 @@ class _Projection(Layer):
                 regularizer=bias_regularizer,
                 constraint=bias_constraint,
                 name="bias",
-                layout=FlatBias(self.out_shape),
+                layout=_FLAT_BIAS,
             )
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         if len(self.in_shape) > 1:
             inputs = inputs.flatten(-len(self.in_shape))
-        y = F.linear(inputs, self.kernel, self.bias)
+        y = F.linear(inputs, *self.op_weights())
         if self.activation is not None:
             y = self.activation(y)
         return y.unflatten(-1, self.out_shape) if len(self.out_shape) > 1 else y
+
+    def op_weights(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """``F.linear``'s (weight, bias): views of the Keras-shaped kernel and bias."""
+        bias = self.bias
+        return self._kernel_layout.op(self.kernel), None if bias is None else bias.reshape(-1)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (*tuple(input_shape)[: -len(self.in_shape)], *self.out_shape)

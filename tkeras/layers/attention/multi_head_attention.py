@@ -363,9 +363,9 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
             )
         drop = self._dropper is not None and resolve_training(self, training)
         qd, kd, vd = self._query_dense, self._key_dense, self._value_dense
-        q = F.linear(query, qd.kernel, qd.bias)  # (B, *T, heads * key_dim)
-        k = F.linear(key, kd.kernel, kd.bias)
-        v = F.linear(value, vd.kernel, vd.bias)
+        q = F.linear(query, *qd.op_weights())  # (B, *T, heads * key_dim)
+        k = F.linear(key, *kd.op_weights())
+        v = F.linear(value, *vd.op_weights())
         scores = None
         if (
             not return_attention_scores
@@ -383,10 +383,10 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
         gate = None
         if self._use_gate:
             gd = self._gate_dense
-            gate = torch.sigmoid(F.linear(query, gd.kernel, gd.bias))
+            gate = torch.sigmoid(F.linear(query, *gd.op_weights()))
             out = out * gate
         od = self._output_dense
-        out = F.linear(out, od.kernel, od.bias)
+        out = F.linear(out, *od.op_weights())
         if self._projection_activity_regularizer is not None:
             self._add_projection_losses(q, k, v, gate, out)
         if self._out_dims is not None and len(self._out_dims) > 1:

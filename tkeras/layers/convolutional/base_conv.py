@@ -8,7 +8,6 @@ import torch
 import torch.nn.functional as F
 
 from tkeras import constraints, regularizers
-from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 
@@ -110,9 +109,8 @@ class _Conv(_ConvCommon):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
             name="kernel",
-            layout=layout.ConvKernel(squeeze_rank1=self.rank == 1),
+            layout=self._kernel_layout,
         )
-        self._to_channels_last_format(self.kernel)
         self._add_bias(self.filters)
         self._finish_input_spec(in_channels)
         self._plan_spatial(input_shape)
@@ -120,7 +118,13 @@ class _Conv(_ConvCommon):
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         x, op_padding = self._padded(self._to_op_layout(inputs))
         y = self._op(
-            x, self.kernel, self.bias, self._op_strides, op_padding, self._op_dilation, self.groups
+            x,
+            self._kernel_layout.op(self.kernel),
+            self.bias,
+            self._op_strides,
+            op_padding,
+            self._op_dilation,
+            self.groups,
         )
         return self._finish(y)
 

@@ -20,12 +20,6 @@ from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer
 from tkeras.layers.padding import causal_pads, output_length, same_pads
 
-# The memory format of a kernel stored for a channels_last layer, keyed by the torch kernel rank.
-# cuDNN converts a contiguous kernel to the input's channels_last format on every call, and
-# picks a contiguous (NCHW) output for an ambiguous one-channel input unless the kernel is
-# channels_last; storing it channels_last avoids both.
-_CHANNELS_LAST_FORMATS = {4: torch.channels_last, 5: torch.channels_last_3d}
-
 _SPATIAL_NAMES = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 _Plan = tuple[tuple[int, ...], tuple[int, ...] | None]
@@ -81,6 +75,12 @@ class _ConvCommon(Layer):
         # channels_first rank 1 runs the 2-D op on an (N, C, 1, L) view too (one kernel layout).
         self._unsqueeze = rank == 1 and not self._channels_last
         self._op = ops[rank]
+        # A channels_last layer's kernels live in torch's channels_last weight format: cuDNN
+        # converts a contiguous kernel to the input's format on every call, and picks a
+        # contiguous (NCHW) output for an ambiguous one-channel input unless the kernel is
+        # channels_last; the Variables are Keras-shaped views of that memory.
+        self._kernel_layout = layout.ConvKernel(rank, self._channels_last)
+        self._depthwise_layout = layout.DepthwiseKernel(rank)
         lead = (1,) if rank == 1 else ()
         self._op_strides = lead + self.strides
         self._op_dilation = lead + self.dilation_rate
@@ -161,10 +161,6 @@ class _ConvCommon(Layer):
                 f"known to build the layer. Received: input_shape={input_shape}"
             )
         return in_channels
-
-    def _to_channels_last_format(self, kernel: Any) -> None:
-        if self._channels_last:
-            kernel.data = kernel.data.contiguous(memory_format=_CHANNELS_LAST_FORMATS[kernel.dim()])
 
     def _add_bias(self, size: int) -> None:
         if self.use_bias:

@@ -8,7 +8,6 @@ import torch
 import torch.nn.functional as F
 
 from tkeras import constraints, regularizers
-from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 
@@ -161,9 +160,8 @@ class _ConvTranspose(_ConvCommon):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
             name="kernel",
-            layout=layout.ConvTransposeKernel(squeeze_rank1=self.rank == 1),
+            layout=self._kernel_layout,
         )
-        self._to_channels_last_format(self.kernel)
         self._add_bias(self.filters)
         self._finish_input_spec(in_channels)
 
@@ -173,7 +171,7 @@ class _ConvTranspose(_ConvCommon):
             x = F.pad(x, self._input_pad)
         y = self._op(
             x,
-            self.kernel,
+            self._kernel_layout.op(self.kernel),
             self.bias,
             self._op_strides,
             self._op_padding,

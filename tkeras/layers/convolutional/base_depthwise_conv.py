@@ -8,7 +8,6 @@ import torch
 import torch.nn.functional as F
 
 from tkeras import constraints, regularizers
-from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 
@@ -91,9 +90,8 @@ class _DepthwiseConv(_ConvCommon):
             regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint,
             name=name,
-            layout=layout.DepthwiseKernel(self.depth_multiplier, squeeze_rank1=self.rank == 1),
+            layout=self._depthwise_layout,
         )
-        self._to_channels_last_format(kernel)
         return kernel
 
     def _finish_build(self, input_shape: tuple, in_channels: int) -> None:
@@ -113,7 +111,13 @@ class _DepthwiseConv(_ConvCommon):
         """The depthwise op on the op's (N, C, *spatial) layout, from a Keras-layout input."""
         x, op_padding = self._padded(self._to_op_layout(inputs))
         return self._op(
-            x, kernel, bias, self._op_strides, op_padding, self._op_dilation, self._groups
+            x,
+            self._depthwise_layout.op(kernel),
+            bias,
+            self._op_strides,
+            op_padding,
+            self._op_dilation,
+            self._groups,
         )
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:

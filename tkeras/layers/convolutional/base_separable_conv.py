@@ -7,7 +7,6 @@ from typing import Any
 import torch
 
 from tkeras import constraints, regularizers
-from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_depthwise_conv import _DepthwiseConv
 
@@ -96,15 +95,14 @@ class _SeparableConv(_DepthwiseConv):
             regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint,
             name="pointwise_kernel",
-            layout=layout.ConvKernel(squeeze_rank1=self.rank == 1),
+            layout=self._kernel_layout,
         )
-        self._to_channels_last_format(self.pointwise_kernel)
         self._add_bias(self.filters)
         self._finish_build(input_shape, in_channels)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         y = self._depthwise(inputs, self.depthwise_kernel, None)
-        return self._finish(self._op(y, self.pointwise_kernel, self.bias))
+        return self._finish(self._op(y, self._kernel_layout.op(self.pointwise_kernel), self.bias))
 
     def _out_channels(self, in_channels: int | None) -> int:
         return self.filters

@@ -17,8 +17,9 @@ from tkeras.layers.validation import positive_int
 class Dense(Layer):
     """Densely-connected layer: ``activation(dot(inputs, kernel) + bias)`` on the last axis.
 
-    The kernel is Keras's ``(input_dim, units)``; it is stored as ``nn.Linear``'s
-    ``(units, input_dim)`` and converted by ``backend/layout.py``.
+    The kernel is Keras's ``(input_dim, units)`` Variable, a transposed view of an
+    ``nn.Linear``-layout ``(units, input_dim)`` buffer (``backend/layout.py``), so the op gets a
+    contiguous weight with no copy.
 
     Args:
         units: positive int, the output size.
@@ -106,7 +107,12 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: in_dim})
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        y = F.linear(inputs, self.kernel, self.bias)
+        bias = self.bias
+        if bias is not None and inputs.dim() == 2:
+            # F.linear's own 2-D call, made on the Keras-shaped kernel directly.
+            y = torch.addmm(bias, inputs, self.kernel)
+        else:
+            y = F.linear(inputs, layout.TRANSPOSE.op(self.kernel), bias)
         if self._activation is not None:
             return self._activation(y)
         return y

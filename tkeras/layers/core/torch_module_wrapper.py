@@ -14,9 +14,11 @@ from tkeras.layers.layer import Layer
 class TorchModuleWrapper(Layer):
     """Use a ``torch.nn.Module`` as a layer in Sequential and functional models.
 
-    Its parameters become the layer's weights (torch layout, no conversion), they train with
-    ``fit()`` and move with the model. Lazy modules (``nn.LazyLinear``...) are materialized by
-    ``build`` from the input shape. A Sequential wraps plain modules automatically.
+    Its parameters become the layer's weights: the wrapped module keeps its own parameters,
+    shapes and layouts (an ``nn.Linear`` weight stays ``(out, in)``, unlike a ``Dense`` kernel's
+    Keras shape), and they train with ``fit()`` and move with the model. Lazy modules
+    (``nn.LazyLinear``...) are materialized by ``build`` from the input shape. A Sequential
+    wraps plain modules automatically.
 
     Args:
         module: the ``torch.nn.Module`` to wrap.

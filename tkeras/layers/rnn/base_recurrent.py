@@ -2,7 +2,8 @@
 
 ``RNN``, the fused-capable ``_BaseRNN`` (SimpleRNN, LSTM, GRU) and ``_ConvLSTM`` keep a stateful
 layer's states in non-persistent buffers named by ``_state_names``; reading, resetting and
-checking them, and the checks on a ``mask``, are one piece of code, here.
+checking them, and the checks on a ``mask``, are one piece of code, here. The seeded dropout
+masks are shared with the cells (``_SeededDropout``).
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ import torch
 from tkeras.layers.layer import Layer
 
 
-class _RecurrentLayer(Layer):
-    """Stateful-state and mask handling of the recurrent layers; private, never instantiated.
+class _SeededDropout:
+    """Seed checks and dropout masks of the recurrent layers and cells (mixed into them).
 
-    A subclass sets ``self._state_names`` (empty unless stateful and built) and, for the
-    default ``compute_mask``, ``_num_states``.
+    The host sets ``self.seed`` (checked by ``_check_seed``) and ``self._generators = {}``.
     """
-
-    _num_states = 1
-    _state_names: tuple[str, ...] = ()
 
     def _check_seed(self, seed: Any) -> int | None:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -31,6 +28,29 @@ class _RecurrentLayer(Layer):
                 f"Received: seed={seed!r}"
             )
         return seed
+
+    def _draw_mask(self, shape: tuple, rate: float, like: torch.Tensor) -> torch.Tensor:
+        """An inverted-dropout mask, seeded per device when the layer has a ``seed``."""
+        keep = 1.0 - rate
+        generator = None
+        if self.seed is not None:
+            generator = self._generators.get(like.device)
+            if generator is None:
+                generator = torch.Generator(device=like.device).manual_seed(self.seed)
+                self._generators[like.device] = generator
+        mask = torch.empty(shape, dtype=like.dtype, device=like.device)
+        return mask.bernoulli_(keep, generator=generator).div_(keep)
+
+
+class _RecurrentLayer(_SeededDropout, Layer):
+    """Stateful-state and mask handling of the recurrent layers; private, never instantiated.
+
+    A subclass sets ``self._state_names`` (empty unless stateful and built) and, for the
+    default ``compute_mask``, ``_num_states``.
+    """
+
+    _num_states = 1
+    _state_names: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ stored states
 
@@ -86,18 +106,6 @@ class _RecurrentLayer(Layer):
                 f"(batch, timesteps) = {want}; received shape {tuple(mask.shape)}."
             )
         return mask if mask.dtype == torch.bool else mask.bool()
-
-    def _draw_mask(self, shape: tuple, rate: float, like: torch.Tensor) -> torch.Tensor:
-        """An inverted-dropout mask, seeded per device when the layer has a ``seed``."""
-        keep = 1.0 - rate
-        generator = None
-        if self.seed is not None:
-            generator = self._generators.get(like.device)
-            if generator is None:
-                generator = torch.Generator(device=like.device).manual_seed(self.seed)
-                self._generators[like.device] = generator
-        mask = torch.empty(shape, dtype=like.dtype, device=like.device)
-        return mask.bernoulli_(keep, generator=generator).div_(keep)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         if isinstance(mask, (list, tuple)):

@@ -22,37 +22,26 @@ import torch.nn.functional as F
 from tkeras import activations, constraints, initializers, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
+from tkeras.layers.convolutional.base_conv import _CONV_OPS
+from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import resolve_training
 from tkeras.layers.padding import output_length, same_pads
 from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_recurrent import _RecurrentLayer
 
-# Rank 1 runs the 2-D op on an (N, C, 1, L) view, as Conv1D does.
-_CONV_OPS = {1: F.conv2d, 2: F.conv2d, 3: F.conv3d}
-_CHANNELS_LAST_FORMATS = {4: torch.channels_last, 5: torch.channels_last_3d}
 _SPATIAL_NAMES = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
 _GATES = 4
 
 
-def _pad_plan(
-    pads: list[tuple[int, int]], lead: tuple[int, ...]
-) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
-    """(the op's symmetric ``padding=``, the asymmetric rest for ``F.pad`` or None)."""
-    op_padding = lead + tuple(min(b, a) for b, a in pads)
-    extra: list[int] = []
-    for b, a in reversed(pads):  # F.pad lists (before, after) from the last axis backwards
-        m = min(b, a)
-        extra += [b - m, a - m]
-    return op_padding, (tuple(extra) if any(extra) else None)
-
-
-class _ConvLSTM(_RecurrentLayer):
+class _ConvLSTM(_RecurrentLayer, _ConvCommon):
     """N-D convolutional LSTM with Keras's arguments; private, use ConvLSTM1D/2D/3D.
 
     Weights are Keras's ``kernel (*kernel_size, in_channels, 4*filters)``,
-    ``recurrent_kernel (*kernel_size, filters, 4*filters)`` and ``bias (4*filters,)``, stored as
-    torch conv weights ``(4*filters, in, *k)`` through ``backend.layout.ConvKernel``.
+    ``recurrent_kernel (*kernel_size, filters, 4*filters)`` and ``bias (4*filters,)``; the
+    kernels are views of torch conv weights ``(4*filters, in, *k)`` (``layout.ConvKernel``).
+    The geometry checks, the op table, the padding plans and the layout views are the conv
+    base's (``_ConvCommon``).
     """
 
     # Keras keeps the weights on a cell sublayer of this name (variable paths, .weights.h5).
@@ -95,26 +84,16 @@ class _ConvLSTM(_RecurrentLayer):
         unroll = kwargs.pop("unroll", False)
         zero_output_for_mask = kwargs.pop("zero_output_for_mask", False)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        name = type(self).__name__
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.rank = rank
         self.filters = validation.positive_int(self, "filters", filters)
-        self.kernel_size = validation.int_tuple(self, "kernel_size", kernel_size, rank)
-        self.strides = validation.int_tuple(self, "strides", strides, rank)
-        self.dilation_rate = validation.int_tuple(self, "dilation_rate", dilation_rate, rank)
-        self.padding = validation.padding(self, padding)
+        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding)
         self.data_format = validation.data_format(self, data_format)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{name} {self.name!r}: `strides > 1` is not supported in conjunction with "
-                f"`dilation_rate > 1`. Received: strides={self.strides} and "
-                f"dilation_rate={self.dilation_rate}. Pass strides=1 or dilation_rate=1."
-            )
+        self._check_strides_with_dilation()
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
@@ -135,27 +114,14 @@ class _ConvLSTM(_RecurrentLayer):
         self._generators: dict[torch.device, torch.Generator] = {}
         self._state_names: tuple[str, ...] = ()
 
-        self._channels_last = self.data_format == "channels_last"
-        self._op = _CONV_OPS[rank]
-        lead = (1,) if rank == 1 else ()
-        self._pad_lead = (0,) * len(lead)
-        self._op_strides = lead + self.strides
-        self._op_dilation = lead + self.dilation_rate
+        self._init_layout(_CONV_OPS)
+        self._init_pad_plans()
         # The recurrent conv is 'same' with stride 1 and no dilation whatever the input size.
-        self._recurrent_plan = _pad_plan(
-            [same_pads(1, k, 1) for k in self.kernel_size], self._pad_lead
-        )
-        self._input_plan: tuple[tuple[int, ...], tuple[int, ...] | None] | None = None
+        self._recurrent_plan = self._pad_plan([same_pads(1, k, 1) for k in self.kernel_size])
         self.bias = None
         self.input_spec = InputSpec(ndim=rank + 3)
 
     # ------------------------------------------------------------------ layouts
-
-    def _to_op(self, x: torch.Tensor) -> torch.Tensor:
-        """A Keras-layout (N, *spatial, C) or (N, C, *spatial) tensor as the op's (N, C, ...)."""
-        if self._channels_last:
-            return layout.channels_first_view(x, self.rank)
-        return x.unsqueeze(2) if self.rank == 1 else x
 
     def _to_keras(self, y: torch.Tensor) -> torch.Tensor:
         if self._channels_last:
@@ -215,7 +181,7 @@ class _ConvLSTM(_RecurrentLayer):
                 f"strides={self.strides}, padding={self.padding!r}. Use padding='same' or a "
                 "larger input."
             )
-        kernel_layout = layout.ConvKernel(squeeze_rank1=self.rank == 1)
+        kernel_layout = self._kernel_layout
         self.kernel = self.add_weight(
             shape=(*self.kernel_size, in_channels, _GATES * self.filters),
             initializer=self.kernel_initializer,
@@ -233,11 +199,6 @@ class _ConvLSTM(_RecurrentLayer):
             layout=kernel_layout,
         )
         weights = [self.kernel, self.recurrent_kernel]
-        if self._channels_last:
-            # Kernels in the inputs' memory format: no per-call conversion by cuDNN.
-            fmt = _CHANNELS_LAST_FORMATS[self.kernel.dim()]
-            for var in weights:
-                var.data = var.data.contiguous(memory_format=fmt)
         if self.use_bias:
             self.bias = self.add_weight(
                 shape=(_GATES * self.filters,),
@@ -253,11 +214,7 @@ class _ConvLSTM(_RecurrentLayer):
             self._state_names = ("_state_h", "_state_c")
             for state_name in self._state_names:
                 self.register_buffer(state_name, torch.zeros(batch, *state_step), persistent=False)
-        pads = [
-            same_pads(n, k, s, d) if self.padding == "same" else (0, 0)
-            for n, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate)
-        ]
-        self._input_plan = _pad_plan(pads, self._pad_lead)
+        self._plan_spatial(input_shape[:1] + tuple(step))
         self._step_shape = tuple(step)
         self._state_step = state_step
         self.input_spec = InputSpec(ndim=self.rank + 3, axes={i + 2: d for i, d in enumerate(step)})
@@ -297,7 +254,7 @@ class _ConvLSTM(_RecurrentLayer):
         elif self.stateful:
             states = self._stateful_states(inputs)
         else:
-            zeros = self._to_op(inputs.new_zeros((batch, *self._state_step)))
+            zeros = self._to_op_layout(inputs.new_zeros((batch, *self._state_step)))
             states = (zeros, zeros)
         in_mask = rec_mask = None
         if train:
@@ -336,13 +293,10 @@ class _ConvLSTM(_RecurrentLayer):
             # axis, and a 4-group conv gives each gate its own copy.
             x = self._gate_copies(inputs, in_mask, time=True).flatten(0, 1)
             groups = _GATES
-        x = self._to_op(x)
-        op_padding, extra = self._input_plan
-        if extra is not None:
-            x = F.pad(x, extra)
-        y = self._op(
-            x, self.kernel, self.bias, self._op_strides, op_padding, self._op_dilation, groups
-        )
+        x = self._to_op_layout(x)
+        x, op_padding = self._padded(x)
+        kernel = self._kernel_layout.op(self.kernel)
+        y = self._op(x, kernel, self.bias, self._op_strides, op_padding, self._op_dilation, groups)
         return y.view(b, t, *y.shape[1:])
 
     def _gate_copies(self, x: torch.Tensor, masks: torch.Tensor, time: bool) -> torch.Tensor:
@@ -360,11 +314,11 @@ class _ConvLSTM(_RecurrentLayer):
         return (x.unsqueeze(axis) * m).flatten(axis, axis + 1)
 
     def _step(self, rec_mask: torch.Tensor | None) -> _steps.Step:
-        op, kernel = self._op, self.recurrent_kernel
+        op, kernel = self._op, self._kernel_layout.op(self.recurrent_kernel)
         op_padding, extra = self._recurrent_plan
         ones = (1,) * len(op_padding)
         groups = 1 if rec_mask is None else _GATES
-        to_keras, to_op, gate_copies = self._to_keras, self._to_op, self._gate_copies
+        to_keras, to_op, gate_copies = self._to_keras, self._to_op_layout, self._gate_copies
 
         def recurrent(h: torch.Tensor) -> torch.Tensor:
             if rec_mask is not None:
@@ -403,11 +357,11 @@ class _ConvLSTM(_RecurrentLayer):
                     f"{want} (the output shape of one timestep); received shape "
                     f"{tuple(s.shape)}."
                 )
-            out.append(self._to_op(s))
+            out.append(self._to_op_layout(s))
         return tuple(out)
 
     def _stateful_states(self, inputs: torch.Tensor) -> tuple:
-        return tuple(self._to_op(s) for s in self._stored_states(inputs))
+        return tuple(self._to_op_layout(s) for s in self._stored_states(inputs))
 
     def _dropout_masks(self, inputs: torch.Tensor) -> tuple:
         """Keras's masks for one call, one per gate, reused at every timestep: the input mask

@@ -36,9 +36,11 @@ class ConvLSTM1D(_ConvLSTM):
         bias_initializer: initializer of the bias (default 'zeros').
         unit_forget_bias: start the forget-gate bias at 1 (the other gates use
             ``bias_initializer``).
-        kernel_regularizer, recurrent_regularizer, bias_regularizer, activity_regularizer,
-            kernel_constraint, recurrent_constraint, bias_constraint: not supported yet
-            (issue #5); must be None.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: regularizers of the
+            weights (Keras's shapes), added to ``losses``.
+        activity_regularizer: regularizer of the outputs, added after each call.
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to the
+            weights (Keras's shapes) after each optimizer update.
         dropout: float in [0, 1), fraction of the inputs dropped in training: one mask per
             gate per sequence, reused at every timestep, as Keras.
         recurrent_dropout: float in [0, 1), fraction of the recurrent state dropped in

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
-from tkeras import activations
-from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_rnn import _BaseRNN
+from tkeras.layers.rnn.gru_cell import GRUCell
 
 
 class GRU(_BaseRNN):
     """Gated Recurrent Unit (Cho et al. 2014), Keras's GRU on torch's fused kernel.
 
     Weights are Keras's ``kernel (input_dim, 3*units)``, ``recurrent_kernel (units, 3*units)``
-    (Keras gates ``[z, r, h]``, stored in torch's layout and order ``[r, z, n]``) and ``bias``:
+    (Keras gates ``[z, r, h]``, reordered to torch's ``[r, z, n]`` for its kernel) and ``bias``:
     ``(2, 3*units)`` with ``reset_after=True`` (row 0 the input bias, row 1 the recurrent bias,
     torch's ``b_ih``/``b_hh``), ``(3*units,)`` with ``reset_after=False``. With the default
     activations, ``reset_after=True``, no mask, ``unroll=False``, ``use_cudnn`` not False and (in
@@ -68,12 +65,6 @@ class GRU(_BaseRNN):
     ``implementation=1`` with ``dropout`` runs the step loop where Keras's torch backend fails.
     """
 
-    _num_gates = 3
-    _gate_perm = (1, 0, 2)  # Keras [z, r, h] -> torch [r, z, n]
-    _num_states = 1
-    _cell_name = "gru_cell"
-    _single_bias = False
-
     def __init__(
         self,
         units: int,
@@ -102,7 +93,7 @@ class GRU(_BaseRNN):
         use_cudnn: Any = "auto",
         **kwargs: Any,
     ) -> None:
-        super().__init__(
+        cell = GRUCell(
             units,
             activation=activation,
             recurrent_activation=recurrent_activation,
@@ -113,69 +104,26 @@ class GRU(_BaseRNN):
             kernel_regularizer=kernel_regularizer,
             recurrent_regularizer=recurrent_regularizer,
             bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
             kernel_constraint=kernel_constraint,
             recurrent_constraint=recurrent_constraint,
             bias_constraint=bias_constraint,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             seed=seed,
+            reset_after=reset_after,
+            implementation=kwargs.pop("implementation", 2),
+            name="gru_cell",
+            dtype=kwargs.get("dtype"),
+            trainable=kwargs.get("trainable", True),
+        )
+        super().__init__(
+            cell,
+            activity_regularizer=activity_regularizer,
             return_sequences=return_sequences,
             return_state=return_state,
             go_backwards=go_backwards,
             stateful=stateful,
             unroll=unroll,
             _use_cudnn=use_cudnn,
-            _cell_options={"reset_after": bool(reset_after)},
             **kwargs,
-        )
-
-    def _fused_activations_ok(self) -> bool:
-        return (
-            self.reset_after
-            and self.activation in (activations.tanh, torch.tanh)
-            and self.recurrent_activation in (activations.sigmoid, torch.sigmoid)
-        )
-
-    def _cudnn_unsupported_reason(self) -> str:
-        if not self.reset_after:
-            return "reset_after=False"
-        return super()._cudnn_unsupported_reason()
-
-    def _bias_shape(self) -> tuple[int, ...]:
-        if self.reset_after:
-            return (2, 3 * self.units)
-        return (3 * self.units,)
-
-    def _input_bias(self):
-        if self.bias is not None and self.reset_after:
-            return self.bias[0]
-        return self.bias
-
-    def _run_fused(self, x, states, train):
-        out, h = torch.gru(
-            x,
-            states[0].unsqueeze(0),
-            self._fused_params(),
-            self.use_bias,
-            1,
-            0.0,
-            train,
-            False,
-            True,
-        )
-        return out, (h[0],)
-
-    def _loop_step(self, recurrent_mask):
-        kernel = self.recurrent_kernel
-        if self.reset_after:
-            bias = self.bias[1] if self.bias is not None else None
-            recurrent = _steps.recurrent_projection(kernel, bias, recurrent_mask)
-            return _steps.gru_step(recurrent, self.activation, self.recurrent_activation)
-        split = 2 * self.units
-        rz_mask = recurrent_mask[:2] if recurrent_mask is not None else None
-        mask_n = recurrent_mask[2] if recurrent_mask is not None else None
-        recurrent_rz = _steps.recurrent_projection(kernel[:split], None, rz_mask)
-        return _steps.gru_reset_before_step(
-            recurrent_rz, kernel[split:], mask_n, self.activation, self.recurrent_activation
         )

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
+
+from tkeras import activations
+from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
-from tkeras.layers.rnn.gru import GRU
 
 
 class GRUCell(_BaseRNNCell):
     """Cell of a gated recurrent unit RNN: one step on the state ``h``.
 
     Weights are GRU's: ``kernel (input_dim, 3*units)``, ``recurrent_kernel (units, 3*units)``
-    (Keras gates ``[z, r, h]``, stored in torch's layout and order ``[r, z, n]``) and ``bias``,
+    (Keras gates ``[z, r, h]``; torch's kernel gets them reordered to ``[r, z, n]``) and ``bias``,
     ``(2, 3*units)`` with ``reset_after=True`` (input and recurrent rows), ``(3*units,)``
     without. ``RNN(GRUCell(...))`` runs ``torch.gru`` (default activations, ``reset_after=True``,
     no mask, ``unroll=False``) or the step loop, with the same numbers.
@@ -52,9 +55,8 @@ class GRUCell(_BaseRNNCell):
     """
 
     _num_gates = 3
-    _gate_perm = (1, 0, 2)  # Keras [z, r, h] -> torch [r, z, n]
+    _gate_order = (1, 0, 2)  # torch [r, z, n] <- Keras [z, r, h]
     _num_states = 1
-    _single_bias = False
 
     def __init__(
         self,
@@ -98,9 +100,46 @@ class GRUCell(_BaseRNNCell):
             **kwargs,
         )
 
-    # GRU's own math, bias layout and fused kernel.
-    _fused_activations_ok = GRU._fused_activations_ok
-    _bias_shape = GRU._bias_shape
-    _input_bias = GRU._input_bias
-    _run_fused = GRU._run_fused
-    _loop_step = GRU._loop_step
+    def _fused_activations_ok(self) -> bool:
+        return (
+            self.reset_after
+            and self.activation in (activations.tanh, torch.tanh)
+            and self.recurrent_activation in (activations.sigmoid, torch.sigmoid)
+        )
+
+    def _cudnn_unsupported_reason(self) -> str:
+        if not self.reset_after:
+            return "reset_after=False"
+        return super()._cudnn_unsupported_reason()
+
+    def _bias_shape(self) -> tuple[int, ...]:
+        if self.reset_after:
+            return (2, 3 * self.units)
+        return (3 * self.units,)
+
+    def _run_fused(self, x, states, weights, train):
+        out, h = torch.gru(
+            x,
+            states[0].unsqueeze(0),
+            self._fused_params(weights),
+            self.use_bias,
+            1,
+            0.0,
+            train,
+            False,
+            True,
+        )
+        return out, (h[0],)
+
+    def _loop_step(self, weights, recurrent_mask):
+        w_hh = weights[1]
+        if self.reset_after:
+            recurrent = _steps.recurrent_projection(w_hh, weights[3], recurrent_mask)
+            return _steps.gru_step(recurrent, self.activation, self.recurrent_activation)
+        split = 2 * self.units
+        rz_mask = recurrent_mask[:2] if recurrent_mask is not None else None
+        mask_n = recurrent_mask[2] if recurrent_mask is not None else None
+        recurrent_rz = _steps.recurrent_projection(w_hh[:split], None, rz_mask)
+        return _steps.gru_reset_before_step(
+            recurrent_rz, w_hh[split:], mask_n, self.activation, self.recurrent_activation
+        )

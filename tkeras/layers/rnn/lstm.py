@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
-from tkeras import activations, initializers
-from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_rnn import _BaseRNN
+from tkeras.layers.rnn.lstm_cell import LSTMCell
 
 
 class LSTM(_BaseRNN):
     """Long Short-Term Memory layer (Hochreiter 1997), Keras's LSTM on torch's fused kernel.
 
     Weights are Keras's ``kernel (input_dim, 4*units)``, ``recurrent_kernel (units, 4*units)``
-    and one ``bias (4*units,)``, gates ``[i, f, c, o]`` (torch's order), stored in torch's
-    layout; torch's second bias is a frozen zero buffer, so training matches Keras's one bias.
+    and one ``bias (4*units,)``, gates ``[i, f, c, o]`` (torch's order), owned by its
+    ``cell`` (an LSTMCell named ``lstm_cell``); torch's second bias is a frozen zero buffer,
+    so training matches Keras's one bias.
     With the default activations, no mask, ``unroll=False``, ``use_cudnn`` not False and (in
     training) no ``recurrent_dropout``, the layer runs ``torch.lstm``; otherwise Keras's cell math
     in a step loop (same numbers).
@@ -66,10 +64,6 @@ class LSTM(_BaseRNN):
     ``implementation=1`` with ``dropout`` runs the step loop where Keras's torch backend fails.
     """
 
-    _num_gates = 4
-    _num_states = 2
-    _cell_name = "lstm_cell"
-
     def __init__(
         self,
         units: int,
@@ -98,7 +92,7 @@ class LSTM(_BaseRNN):
         use_cudnn: Any = "auto",
         **kwargs: Any,
     ) -> None:
-        super().__init__(
+        cell = LSTMCell(
             units,
             activation=activation,
             recurrent_activation=recurrent_activation,
@@ -109,61 +103,26 @@ class LSTM(_BaseRNN):
             kernel_regularizer=kernel_regularizer,
             recurrent_regularizer=recurrent_regularizer,
             bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
             kernel_constraint=kernel_constraint,
             recurrent_constraint=recurrent_constraint,
             bias_constraint=bias_constraint,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             seed=seed,
+            unit_forget_bias=unit_forget_bias,
+            implementation=kwargs.pop("implementation", 2),
+            name="lstm_cell",
+            dtype=kwargs.get("dtype"),
+            trainable=kwargs.get("trainable", True),
+        )
+        super().__init__(
+            cell,
+            activity_regularizer=activity_regularizer,
             return_sequences=return_sequences,
             return_state=return_state,
             go_backwards=go_backwards,
             stateful=stateful,
             unroll=unroll,
             _use_cudnn=use_cudnn,
-            _cell_options={"unit_forget_bias": bool(unit_forget_bias)},
             **kwargs,
         )
-
-    def _fused_activations_ok(self) -> bool:
-        return self.activation in (activations.tanh, torch.tanh) and self.recurrent_activation in (
-            activations.sigmoid,
-            torch.sigmoid,
-        )
-
-    def _bias_init(self) -> Any:
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        base = initializers.get(self.bias_initializer)
-        units = self.units
-
-        # Keras: the bias initializer on [i], ones on [f], the initializer again on [c, o].
-        def unit_forget_bias(shape, dtype=None):
-            parts = [
-                base((units,), dtype=dtype),
-                torch.ones(units),
-                base((2 * units,), dtype=dtype),
-            ]
-            return torch.cat([torch.as_tensor(p, dtype=torch.float32) for p in parts])
-
-        return unit_forget_bias
-
-    def _run_fused(self, x, states, train):
-        h0, c0 = states
-        out, h, c = torch.lstm(
-            x,
-            (h0.unsqueeze(0), c0.unsqueeze(0)),
-            self._fused_params(),
-            self.use_bias,
-            1,
-            0.0,
-            train,
-            False,
-            True,
-        )
-        return out, (h[0], c[0])
-
-    def _loop_step(self, recurrent_mask):
-        recurrent = _steps.recurrent_projection(self.recurrent_kernel, None, recurrent_mask)
-        return _steps.lstm_step(recurrent, self.activation, self.recurrent_activation)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
+
+from tkeras import activations, initializers
+from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
-from tkeras.layers.rnn.lstm import LSTM
 
 
 class LSTMCell(_BaseRNNCell):
     """Cell of a long short-term memory RNN: one step on the states ``[h, c]``.
 
     Weights are LSTM's: ``kernel (input_dim, 4*units)``, ``recurrent_kernel (units, 4*units)``
-    and one ``bias (4*units,)``, gates ``[i, f, c, o]``, stored in torch's layout.
+    and one ``bias (4*units,)``, gates ``[i, f, c, o]`` (torch's order); the kernels are views
+    of torch's ``(4*units, in)`` weights.
     ``RNN(LSTMCell(...))`` runs ``torch.lstm`` (default activations, no mask, ``unroll=False``) or
     the step loop, with the same numbers.
 
@@ -93,8 +97,44 @@ class LSTMCell(_BaseRNNCell):
             **kwargs,
         )
 
-    # LSTM's own math, bias initializer and fused kernel.
-    _fused_activations_ok = LSTM._fused_activations_ok
-    _bias_init = LSTM._bias_init
-    _run_fused = LSTM._run_fused
-    _loop_step = LSTM._loop_step
+    def _fused_activations_ok(self) -> bool:
+        return self.activation in (activations.tanh, torch.tanh) and self.recurrent_activation in (
+            activations.sigmoid,
+            torch.sigmoid,
+        )
+
+    def _bias_init(self) -> Any:
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        base = initializers.get(self.bias_initializer)
+        units = self.units
+
+        # Keras: the bias initializer on [i], ones on [f], the initializer again on [c, o].
+        def unit_forget_bias(shape, dtype=None):
+            parts = [
+                base((units,), dtype=dtype),
+                torch.ones(units),
+                base((2 * units,), dtype=dtype),
+            ]
+            return torch.cat([torch.as_tensor(p, dtype=torch.float32) for p in parts])
+
+        return unit_forget_bias
+
+    def _run_fused(self, x, states, weights, train):
+        h0, c0 = states
+        out, h, c = torch.lstm(
+            x,
+            (h0.unsqueeze(0), c0.unsqueeze(0)),
+            self._fused_params(weights),
+            self.use_bias,
+            1,
+            0.0,
+            train,
+            False,
+            True,
+        )
+        return out, (h[0], c[0])
+
+    def _loop_step(self, weights, recurrent_mask):
+        recurrent = _steps.recurrent_projection(weights[1], None, recurrent_mask)
+        return _steps.lstm_step(recurrent, self.activation, self.recurrent_activation)

@@ -113,7 +113,7 @@ class RNN(_RecurrentLayer):
             _nest.nest_paths(self, cell)
         if self._builtin:
             # torch.lstm on CPU does not check the feature size (it reads past the input).
-            self.input_spec = InputSpec(ndim=3, axes={-1: cell.kernel.shape[1]})
+            self.input_spec = InputSpec(ndim=3, axes={-1: cell.kernel.shape[0]})
         if self.unroll and sequences_shape[1] is None:
             raise ValueError(
                 f"RNN {self.name!r}: cannot unroll a RNN if the time dimension is undefined.\n"
@@ -153,7 +153,7 @@ class RNN(_RecurrentLayer):
         training = resolve_training(self, training)
         flat = tuple(_nest.flatten(states))
         if self._builtin:
-            if sequences.shape[-1] != self.cell.kernel.shape[1]:
+            if sequences.shape[-1] != self.cell.kernel.shape[0]:
                 self._check_input(sequences)
             last, sequence, flat = self._run_builtin(x, flat, mask, training)
         else:
@@ -167,21 +167,13 @@ class RNN(_RecurrentLayer):
         return output
 
     def _run_builtin(self, x: torch.Tensor, flat: tuple, mask: Any, training: bool) -> tuple:
-        """A tkeras cell's sequence: its layer's fused kernel, or its step over projected inputs."""
-        cell = self.cell
-        train = training and cell._has_dropout
-        if mask is None and self._fused and not (train and cell._train_needs_loop):
-            if train and cell.dropout > 0:
-                x = x * cell._dropout_masks(x)[0].unsqueeze(1)
-            sequence, states = cell._run_fused(x, flat, torch.is_grad_enabled())
-            return sequence[:, -1], sequence, states
-        in_mask, rec_mask = cell._dropout_masks(x) if train else (None, None)
-        projected = _steps.project_inputs(x, cell.kernel, cell._input_bias(), in_mask)
-        return _steps.run(
-            cell._loop_step(rec_mask),
-            projected.unbind(1),
+        """A tkeras cell's sequence: its fused kernel, or its step over projected inputs."""
+        return self.cell._run_sequence(
+            x,
             flat,
             mask,
+            training,
+            self._fused,
             self.zero_output_for_mask,
             self.return_sequences,
         )

@@ -9,8 +9,8 @@ import torch
 import torch.nn.functional as F
 
 from tkeras import activations
-from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_rnn import _BaseRNN
+from tkeras.layers.rnn.simple_rnn_cell import SimpleRNNCell
 
 # Activations torch has a fused SimpleRNN kernel for.
 _FUSED_KERNELS = {
@@ -26,7 +26,7 @@ class SimpleRNN(_BaseRNN):
     """Fully-connected RNN where the output is fed back: ``h = activation(x W + h_prev U + b)``.
 
     Weights are Keras's ``kernel (input_dim, units)``, ``recurrent_kernel (units, units)`` and
-    ``bias (units,)``, stored in torch's layout. With ``activation`` 'tanh' or 'relu', no mask,
+    ``bias (units,)``, owned by its ``cell``. With ``activation`` 'tanh' or 'relu', no mask,
     ``unroll=False`` and (in training) no ``recurrent_dropout``, the layer runs torch's fused
     kernel; otherwise Keras's cell math in a step loop (same numbers).
 
@@ -71,10 +71,6 @@ class SimpleRNN(_BaseRNN):
     the same way but with a warning.
     """
 
-    _num_gates = 1
-    _num_states = 1
-    _cell_name = "simple_rnn_cell"
-
     def __init__(
         self,
         units: int,
@@ -109,10 +105,9 @@ class SimpleRNN(_BaseRNN):
                 stacklevel=3,
             )
             activity_regularizer = None
-        super().__init__(
+        cell = SimpleRNNCell(
             units,
             activation=activation,
-            recurrent_activation=None,
             use_bias=use_bias,
             kernel_initializer=kernel_initializer,
             recurrent_initializer=recurrent_initializer,
@@ -120,13 +115,19 @@ class SimpleRNN(_BaseRNN):
             kernel_regularizer=kernel_regularizer,
             recurrent_regularizer=recurrent_regularizer,
             bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
             kernel_constraint=kernel_constraint,
             recurrent_constraint=recurrent_constraint,
             bias_constraint=bias_constraint,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             seed=seed,
+            name="simple_rnn_cell",
+            dtype=kwargs.get("dtype"),
+            trainable=kwargs.get("trainable", True),
+        )
+        super().__init__(
+            cell,
+            activity_regularizer=activity_regularizer,
             return_sequences=return_sequences,
             return_state=return_state,
             go_backwards=go_backwards,
@@ -134,28 +135,3 @@ class SimpleRNN(_BaseRNN):
             unroll=unroll,
             **kwargs,
         )
-
-    def _fused_activations_ok(self) -> bool:
-        self._fused_kernel = _FUSED_KERNELS.get(self.activation)
-        return self._fused_kernel is not None
-
-    def _cudnn_unsupported_reason(self) -> str:
-        return ""  # SimpleRNN has no use_cudnn argument
-
-    def _run_fused(self, x, states, train):
-        out, h = self._fused_kernel(
-            x,
-            states[0].unsqueeze(0),
-            self._fused_params(),
-            self.use_bias,
-            1,
-            0.0,
-            train,
-            False,
-            True,
-        )
-        return out, (h[0],)
-
-    def _loop_step(self, recurrent_mask):
-        recurrent = _steps.recurrent_projection(self.recurrent_kernel, None, recurrent_mask)
-        return _steps.simple_rnn_step(recurrent, self.activation)

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
+import torch.nn.functional as F
+
+from tkeras import activations
+from tkeras.layers.rnn import _steps
 from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
-from tkeras.layers.rnn.simple_rnn import SimpleRNN
+
+# Activations torch has a fused SimpleRNN kernel for.
+_FUSED_KERNELS = {
+    activations.tanh: torch.rnn_tanh,
+    torch.tanh: torch.rnn_tanh,
+    activations.relu: torch.rnn_relu,
+    torch.relu: torch.rnn_relu,
+    F.relu: torch.rnn_relu,
+}
 
 
 class SimpleRNNCell(_BaseRNNCell):
     """Cell of a fully-connected RNN: one step ``h = activation(x W + b + h_prev U)``.
 
     Weights are SimpleRNN's: ``kernel (input_dim, units)``, ``recurrent_kernel (units, units)``
-    and ``bias (units,)``, stored in torch's layout. ``RNN(SimpleRNNCell(...))`` runs torch's fused
-    kernel (activation 'tanh' or 'relu', no mask, ``unroll=False``) or the step loop.
+    and ``bias (units,)``; the kernels are views of torch's ``(units, in)`` weights.
+    ``RNN(SimpleRNNCell(...))`` runs torch's fused kernel (activation 'tanh' or 'relu', no mask,
+    ``unroll=False``) or the step loop.
 
     Args:
         units: positive int, the size of the output and state.
@@ -88,7 +102,27 @@ class SimpleRNNCell(_BaseRNNCell):
             **kwargs,
         )
 
-    # SimpleRNN's own math and fused kernel.
-    _fused_activations_ok = SimpleRNN._fused_activations_ok
-    _run_fused = SimpleRNN._run_fused
-    _loop_step = SimpleRNN._loop_step
+    def _fused_activations_ok(self) -> bool:
+        self._fused_kernel = _FUSED_KERNELS.get(self.activation)
+        return self._fused_kernel is not None
+
+    def _cudnn_unsupported_reason(self) -> str:
+        return ""  # SimpleRNN has no use_cudnn argument
+
+    def _run_fused(self, x, states, weights, train):
+        out, h = self._fused_kernel(
+            x,
+            states[0].unsqueeze(0),
+            self._fused_params(weights),
+            self.use_bias,
+            1,
+            0.0,
+            train,
+            False,
+            True,
+        )
+        return out, (h[0],)
+
+    def _loop_step(self, weights, recurrent_mask):
+        recurrent = _steps.recurrent_projection(weights[1], None, recurrent_mask)
+        return _steps.simple_rnn_step(recurrent, self.activation)
