@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys as _sys
 from collections.abc import Callable
 from typing import Any
 
@@ -102,6 +103,7 @@ def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
 
 def serialize(activation: Callable[..., Any]) -> str | Callable[..., Any]:
     """The registered name of an activation, or the callable itself if it has none."""
+    activation = getattr(activation, "__wrapped__", activation)
     for name, fn in REGISTRY.items():
         if fn is activation and name not in ("swish", "hard_swish"):
             return name
@@ -152,3 +154,10 @@ __all__ = [
     "tanh_shrink",
     "threshold",
 ]
+
+# Each activation records a graph node when given a symbolic KerasTensor (functional models);
+# the registry keeps the plain functions, so layers built from names pay nothing for it.
+from tkeras.models.operation import install as _install  # noqa: E402
+from tkeras.ops.keras_names import ACTIVATIONS as _ACTIVATIONS  # noqa: E402
+
+_install([_sys.modules[__name__]], _ACTIVATIONS)

@@ -103,12 +103,21 @@ class Variable(nn.Parameter):
 
     @property
     def value(self) -> torch.Tensor:
-        """The current value as a detached tensor in Keras's layout."""
+        """The live tensor (the parameter itself), as in Keras's torch backend:
+        ``v.value.grad`` is the gradient ``optimizer.apply(grads, variables)`` takes.
+
+        Differences from Keras: until every Variable has Keras's shape (DESIGN.md), a weight
+        stored in another layout (a built-in Dense kernel) shows torch's layout here; use
+        ``numpy()`` for Keras's layout.
+        """
+        return self
+
+    def _keras_value(self) -> torch.Tensor:
         return self.keras_layout.to_keras(self.detach())
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The value as a numpy array in Keras's layout."""
-        return self.value.cpu().numpy().copy()
+        return self._keras_value().cpu().numpy().copy()
 
     def assign(self, value: Any) -> Variable:
         """Set the value from an array in Keras's layout; the shape must match exactly."""
@@ -125,12 +134,14 @@ class Variable(nn.Parameter):
 
     def assign_add(self, value: Any) -> Variable:
         return self.assign(
-            self.value + torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
+            self._keras_value()
+            + torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
         )
 
     def assign_sub(self, value: Any) -> Variable:
         return self.assign(
-            self.value - torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
+            self._keras_value()
+            - torch.as_tensor(np.asarray(value), dtype=self.dtype, device=self.device)
         )
 
 

@@ -255,7 +255,8 @@ class Layer(LayerWeightsMixin, LayerLossesMixin, nn.Module):
             if isinstance(_first_tensor(inputs), torch.Tensor)
             else None
         )
-        if device is not None and device.type != "cpu":
+        # A meta input (shape inference of an enclosing layer) never moves weights to meta.
+        if device is not None and device.type not in ("cpu", "meta"):
             self.to(device)
         return self(*args, **kwargs)
 

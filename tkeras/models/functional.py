@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from tkeras.backend.convert import standardize_dtype
 from tkeras.layers.layer import Layer
 from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
@@ -131,7 +132,9 @@ class Functional(Model):
         trainable: bool = True,
         **kwargs: Any,
     ) -> None:
-        Layer.__init__(self, name=name or _functional_name(), trainable=trainable, **kwargs)
+        if name is None:
+            name = _functional_name() if type(self) is Functional else None
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
         flat_in, flat_out = flatten_kt(inputs), flatten_kt(outputs)
         for kind, value, flat in (("inputs", inputs, flat_in), ("outputs", outputs, flat_out)):
             if not flat or len(flat) != _count_leaves(value):
@@ -143,11 +146,14 @@ class Functional(Model):
         self._outputs_struct = outputs
         self._flat_inputs = flat_in
         self._flat_outputs = flat_out
+        self._input_dtypes = [standardize_dtype(t.dtype) for t in flat_in]
         nodes, layers = _order_nodes(flat_in, flat_out)
         _check_graph(nodes, layers, flat_in, flat_out)
         self._nodes = [n for n in nodes if not n.is_input]
         self._all_nodes = nodes
-        self._modules["layers"] = nn.ModuleList(layers)
+        # Ops (``x + y``, ``ops.sum``) are graph nodes but not layers, as in Keras.
+        self._operations = layers
+        self._modules["layers"] = nn.ModuleList(l for l in layers if isinstance(l, nn.Module))
         self._masking = any(n.layer._creates_mask for n in self._nodes)
         self._mask_routes = _mask_routes(self._nodes)
         self.built = True
@@ -157,6 +163,11 @@ class Functional(Model):
     @property
     def layers(self) -> list[Layer]:
         return LayerList(self._modules["layers"])
+
+    @property
+    def operations(self) -> list[Any]:
+        """Every layer and op of the graph, in Keras's order (``layers`` has the layers)."""
+        return list(self._operations)
 
     @property
     def inputs(self) -> list[KerasTensor]:
@@ -188,6 +199,21 @@ class Functional(Model):
 
     def _feed(self, inputs: Any) -> dict[int, Any]:
         struct = self._inputs_struct
+        if len(self._flat_inputs) == 1:
+            # One input: a bare tensor, a one-element list or a dict keyed by the input's name
+            # all work, whichever way the model was built (as in Keras).
+            only = self._flat_inputs[0]
+            if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+                inputs = inputs[0]
+            elif isinstance(inputs, dict) and len(inputs) == 1:
+                key = next(iter(struct)) if isinstance(struct, dict) else self.input_names[0]
+                if key not in inputs:
+                    raise ValueError(
+                        f"Model {self.name!r} expects an input named {key!r}; received keys "
+                        f"{list(inputs)}."
+                    )
+                inputs = inputs[key]
+            return {id(only): inputs}
         if isinstance(struct, dict):
             if not isinstance(inputs, dict):
                 raise ValueError(
@@ -215,12 +241,15 @@ class Functional(Model):
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         values = self._feed(inputs)
-        for t in self._flat_inputs:
+        for t, want in zip(self._flat_inputs, self._input_dtypes):
             v = values[id(t)]
             if not isinstance(v, torch.Tensor):
                 from tkeras.backend.convert import convert_to_tensor
 
-                values[id(t)] = convert_to_tensor(v)
+                v = values[id(t)] = convert_to_tensor(v)
+            if v.dtype is not want:
+                # Keras converts each input to its Input's dtype (bool one-hots, int arrays).
+                values[id(t)] = v.to(want)
         masks: dict[int, Any] = {}
         if mask is not None and len(self._flat_inputs) == 1:
             masks[id(self._flat_inputs[0])] = mask

@@ -24,10 +24,13 @@ class Model(Trainer, Layer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__ got positional arguments {args!r}: a Model "
-                "subclass takes keyword arguments (name=, trainable=) only."
-            )
+            # A subclass built functionally, CustomModel(inputs, outputs): as Keras does, the
+            # class becomes a Functional subclass (its own train_step etc. still win).
+            from tkeras.models.functional import Functional
+
+            _inject_functional(type(self), Functional)
+            Functional.__init__(self, *args, **kwargs)
+            return
         super().__init__(**kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -235,3 +238,13 @@ class Model(Trainer, Layer):
         from tkeras.saving.object_registry import all_custom_objects
 
         compile_from_config(self, config, all_custom_objects())
+
+
+def _inject_functional(cls: type, functional: type) -> type:
+    """Replace ``Model`` by ``Functional`` among the bases of ``cls`` (Keras does the same)."""
+    if cls is Model:
+        return functional
+    if cls is object or issubclass(cls, functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base, functional) for base in cls.__bases__)
+    return cls

@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from tkeras.backend.convert import standardize_dtype
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import _EAGER_MASKS, Layer
 from tkeras.models.layer_list import LayerList
@@ -61,6 +62,7 @@ class Sequential(Model):
         self._input_layer: InputLayer | None = None
         self._graph_output: KerasTensor | None = None
         self._call_layers: tuple[Layer, ...] = ()
+        self._input_torch_dtype: torch.dtype | None = None
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._maybe_rebuild()
@@ -133,6 +135,7 @@ class Sequential(Model):
         if self._input_layer is None or self._input_layer.batch_shape != tuple(input_shape):
             self._input_layer = InputLayer(batch_shape=tuple(input_shape))
         x = self._input_layer.output
+        self._input_torch_dtype = standardize_dtype(self._input_layer.input_dtype)
         for layer in self.layers_:
             x = layer(x)
             if not isinstance(x, KerasTensor):
@@ -159,6 +162,9 @@ class Sequential(Model):
         # Masks (Embedding(mask_zero=True), Masking) ride on the tensors between layers: a layer
         # that supports masking reads and passes them on, any other layer drops them.
         x = inputs
+        want = self._input_torch_dtype
+        if want is not None and isinstance(x, torch.Tensor) and x.dtype is not want:
+            x = x.to(want)  # Keras converts the data to the Input's dtype (bool one-hots...)
         for layer in self._call_layers:
             x = layer(x)
         return x

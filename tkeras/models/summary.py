@@ -143,12 +143,14 @@ def _layer_rows(
     relevant: set[int] | None = None,
 ) -> list:
     rows = []
-    for layer in model.layers:
+    # A functional model's ops (x + y, ops.sum) get rows too, as in Keras.
+    for layer in getattr(model, "operations", None) or model.layers:
         if layer.built:
             params = f"{layer.count_params():,}"
         else:
             params = "0 (unbuilt)"
-        row = [f"{prefix}{layer.name} ({type(layer).__name__})", _output_shape(layer), params]
+        kind = layer.keras_entry[1] if hasattr(layer, "keras_entry") else type(layer).__name__
+        row = [f"{prefix}{layer.name} ({kind})", _output_shape(layer), params]
         if relevant is not None:
             row.append(_connections(layer, relevant))
         if show_trainable:
@@ -195,7 +197,7 @@ def print_summary(
     widths = _widths(line_length, positions, len(headers))
     rows = _layer_rows(model, expand_nested, show_trainable, relevant=relevant)
     if layer_range is not None:
-        names = [layer.name for layer in model.layers]
+        names = [layer.name for layer in getattr(model, "operations", None) or model.layers]
         if len(layer_range) != 2 or any(n not in names for n in layer_range):
             raise ValueError(
                 f"summary(): `layer_range` must be two layer names of this model; "

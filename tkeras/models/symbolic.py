@@ -36,12 +36,157 @@ class KerasTensor:
         self.node = node
         self.index = index
 
+    sparse = False
+    ragged = False
+
     @property
     def ndim(self) -> int:
         return len(self.shape)
 
     def __repr__(self) -> str:
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+    def numpy(self) -> Any:
+        raise ValueError(_SYMBOLIC_VALUE)
+
+    def __array__(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(_SYMBOLIC_VALUE)
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "A symbolic KerasTensor cannot be used as a Python bool (in `if`, `and`, `or`). "
+            "Use tkeras.ops.cond / ops.where, or write the logic inside a layer's call()."
+        )
+
+    def __iter__(self) -> Any:
+        raise TypeError(
+            "Iterating over a symbolic KerasTensor is not supported: index it (x[:, 0]) or "
+            "use tkeras.ops.unstack."
+        )
+
+    def reshape(self, newshape: Any) -> KerasTensor:
+        return _op("reshape", self, newshape)
+
+    def squeeze(self, axis: Any = None) -> KerasTensor:
+        return _op("squeeze", self, axis=axis)
+
+    @property
+    def T(self) -> KerasTensor:  # noqa: N802  (numpy's name)
+        return _op("transpose", self)
+
+    # Python operators record the same ops as tkeras.ops, as Keras's KerasTensor does.
+    def __add__(self, other: Any) -> KerasTensor:
+        return _op("add", self, other)
+
+    def __radd__(self, other: Any) -> KerasTensor:
+        return _op("add", other, self)
+
+    def __sub__(self, other: Any) -> KerasTensor:
+        return _op("subtract", self, other)
+
+    def __rsub__(self, other: Any) -> KerasTensor:
+        return _op("subtract", other, self)
+
+    def __mul__(self, other: Any) -> KerasTensor:
+        return _op("multiply", self, other)
+
+    def __rmul__(self, other: Any) -> KerasTensor:
+        return _op("multiply", other, self)
+
+    def __truediv__(self, other: Any) -> KerasTensor:
+        return _op("true_divide", self, other)
+
+    def __rtruediv__(self, other: Any) -> KerasTensor:
+        return _op("true_divide", other, self)
+
+    def __floordiv__(self, other: Any) -> KerasTensor:
+        return _op("floor_divide", self, other)
+
+    def __rfloordiv__(self, other: Any) -> KerasTensor:
+        return _op("floor_divide", other, self)
+
+    def __mod__(self, other: Any) -> KerasTensor:
+        return _op("mod", self, other)
+
+    def __rmod__(self, other: Any) -> KerasTensor:
+        return _op("mod", other, self)
+
+    def __pow__(self, other: Any) -> KerasTensor:
+        return _op("power", self, other)
+
+    def __rpow__(self, other: Any) -> KerasTensor:
+        return _op("power", other, self)
+
+    def __matmul__(self, other: Any) -> KerasTensor:
+        return _op("matmul", self, other)
+
+    def __rmatmul__(self, other: Any) -> KerasTensor:
+        return _op("matmul", other, self)
+
+    def __neg__(self) -> KerasTensor:
+        return _op("negative", self)
+
+    def __pos__(self) -> KerasTensor:
+        return self
+
+    def __abs__(self) -> KerasTensor:
+        return _op("absolute", self)
+
+    def __invert__(self) -> KerasTensor:
+        return _op("logical_not", self)
+
+    def __and__(self, other: Any) -> KerasTensor:
+        return _op("logical_and", self, other)
+
+    def __rand__(self, other: Any) -> KerasTensor:
+        return _op("logical_and", other, self)
+
+    def __or__(self, other: Any) -> KerasTensor:
+        return _op("logical_or", self, other)
+
+    def __ror__(self, other: Any) -> KerasTensor:
+        return _op("logical_or", other, self)
+
+    def __xor__(self, other: Any) -> KerasTensor:
+        return _op("logical_xor", self, other)
+
+    def __rxor__(self, other: Any) -> KerasTensor:
+        return _op("logical_xor", other, self)
+
+    def __lt__(self, other: Any) -> KerasTensor:
+        return _op("less", self, other)
+
+    def __le__(self, other: Any) -> KerasTensor:
+        return _op("less_equal", self, other)
+
+    def __gt__(self, other: Any) -> KerasTensor:
+        return _op("greater", self, other)
+
+    def __ge__(self, other: Any) -> KerasTensor:
+        return _op("greater_equal", self, other)
+
+    def __ne__(self, other: Any) -> Any:
+        return _op("not_equal", self, other)
+
+    # == stays identity (as in Keras), so KerasTensors can be dict keys and list members.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __getitem__(self, key: Any) -> KerasTensor:
+        return _op("get_item", self, key)
+
+
+_SYMBOLIC_VALUE = (
+    "A KerasTensor is symbolic: it is a placeholder for a shape and a dtype and has no value. "
+    "It cannot be converted to a NumPy array or read: call this inside a layer's call() or on "
+    "real data (model.predict(x), model(x))."
+)
+
+
+def _op(name: str, *args: Any, **kwargs: Any) -> Any:
+    from tkeras import ops
+
+    return getattr(ops, name)(*args, **kwargs)
 
 
 class Node:

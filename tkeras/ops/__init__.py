@@ -12,8 +12,8 @@ docstring. Shared conventions:
 - No op reads tensor values on the host unless its output shape or control flow depends on
   them (``where(condition)`` with one argument, ``segment_*`` without ``num_segments``,
   ``cond``/``switch``/``while_loop`` predicates); those say so.
-- Ops on symbolic ``KerasTensor``s (the functional API) are not supported: call them inside a
-  Layer's ``call()``.
+- Given a symbolic ``KerasTensor`` (``keras.Input``), an op records a node of the functional
+  graph, as Keras's Operation does (``tkeras.models.operation``).
 
 Submodules mirror Keras: ``ops.nn``, ``ops.numpy``, ``ops.linalg``, ``ops.image`` (and
 ``ops.math``, ``ops.core``).
@@ -400,3 +400,11 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+# Every op records a graph node when given a symbolic KerasTensor (functional models).
+import sys as _sys  # noqa: E402
+
+from tkeras.models.operation import install as _install  # noqa: E402
+from tkeras.ops.keras_names import OPS as _OPS  # noqa: E402
+
+_install([_sys.modules[__name__], numpy, nn, math, core, linalg, image], _OPS)

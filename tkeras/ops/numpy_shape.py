@@ -370,6 +370,8 @@ def ndim(x):
 
 def get_item(x, key):
     """``x[key]``."""
+    if isinstance(key, list) and any(isinstance(k, (slice, type(None), type(...))) for k in key):
+        key = tuple(key)  # a multi-axis key read back from a .keras file (JSON has no tuples)
     return to_tensor(x)[key]
 
 

@@ -136,6 +136,7 @@ def _clone_sequential(model: Any, clone: Any, input_tensors: Any) -> Any:
 def _clone_functional(model: Any, clone: Any, input_tensors: Any, call_function: Any) -> Any:
     from tkeras.layers.core.input_layer import Input
     from tkeras.models.functional import Functional
+    from tkeras.models.operation import Operation
     from tkeras.models.symbolic import KerasTensor, flatten_kt, map_kt
 
     if input_tensors is not None:
@@ -155,7 +156,9 @@ def _clone_functional(model: Any, clone: Any, input_tensors: Any, call_function:
         )
     values = {id(old): new for old, new in zip(model._flat_inputs, flatten_kt(new_inputs))}
     for node in model._nodes:
-        layer = clone(node.layer)
+        op = node.layer
+        # Ops (x + y, ops.sum) are re-applied, as Keras's clone does; layers are cloned.
+        layer = op.fresh() if isinstance(op, Operation) else clone(op)
         args = map_kt(lambda t: values[id(t)], list(node.args))
         kwargs = map_kt(lambda t: values[id(t)], dict(node.kwargs))
         if call_function is not None:

@@ -64,8 +64,26 @@ def _kept_index(node: Any, own: set[int]) -> int:
     raise RuntimeError(f"Internal error: node of layer {node.layer.name!r} not found.")
 
 
+def operation_entry(op: Any, config: dict[str, Any]) -> dict[str, Any]:
+    """An op node's entry as Keras 3 writes it (its class, and its constructor arguments)."""
+    module, class_name, _ = op.keras_entry
+    config = {"name": op.name, **op.constructor_kwargs, **config}
+    return {
+        "module": module,
+        "class_name": class_name,
+        "config": ser.serialize_keras_object(config),
+        "registered_name": class_name,
+    }
+
+
+def _is_operation_entry(entry: Any) -> bool:
+    module = entry.get("module") or ""
+    return module.startswith(("keras.src.ops.", "keras.src.activations", "tkeras.ops"))
+
+
 def functional_config(model: Any) -> dict[str, Any]:
     from tkeras.models.functional import Functional
+    from tkeras.models.operation import Operation
     from tkeras.models.symbolic import KerasTensor, map_kt
 
     own = {id(n) for n in model._all_nodes}
@@ -78,20 +96,27 @@ def functional_config(model: Any) -> dict[str, Any]:
         }
 
     layer_configs = []
-    for layer in model.layers:
+    for layer in getattr(model, "_operations", model.layers):
         nodes = []
+        op_config = None
         for node in layer._inbound_nodes:
             if id(node) not in own or not node.input_tensors:
                 continue
-            args = map_kt(tensor_ref, list(node.args))
-            kwargs = map_kt(tensor_ref, dict(node.kwargs))
+            if isinstance(layer, Operation):
+                op_config, args, kwargs = layer.split_arguments(node)
+                kwargs = {k: v for k, v in kwargs.items() if k not in layer.constructor_kwargs}
+            else:
+                args, kwargs = list(node.args), dict(node.kwargs)
             nodes.append(
                 {
-                    "args": ser.serialize_keras_object(args),
-                    "kwargs": ser.serialize_keras_object(kwargs),
+                    "args": ser.serialize_keras_object(map_kt(tensor_ref, args)),
+                    "kwargs": ser.serialize_keras_object(map_kt(tensor_ref, kwargs)),
                 }
             )
-        entry = ser.serialize_keras_object(layer)
+        if isinstance(layer, Operation):
+            entry = operation_entry(layer, op_config or {})
+        else:
+            entry = ser.serialize_keras_object(layer)
         entry["name"] = layer.name
         entry["inbound_nodes"] = nodes
         layer_configs.append(entry)
@@ -129,12 +154,17 @@ def _is_endpoint(value: Any) -> bool:
 
 def functional_from_config(cls: type, inner: dict[str, Any], custom_objects: dict[str, Any]) -> Any:
     from tkeras.models.functional import Functional
+    from tkeras.models.operation import operation_from_keras
     from tkeras.models.symbolic import KerasTensor, map_kt
 
     created: dict[str, Any] = {}
     pending: list[tuple[Any, list[Any]]] = []
     for entry in inner["layers"]:
-        layer = ser._deserialize(entry, custom_objects)
+        if _is_operation_entry(entry):
+            op_config = ser._deserialize(entry.get("config") or {}, custom_objects)
+            layer = operation_from_keras(entry["module"], entry["class_name"], op_config)
+        else:
+            layer = ser._deserialize(entry, custom_objects)
         name = entry.get("name") or entry.get("config", {}).get("name")
         created[name] = layer
         pending.append((layer, list(entry.get("inbound_nodes") or [])))

@@ -166,10 +166,12 @@ def serialize_function(fn: Any) -> dict[str, Any]:
     registered = object_registry.GLOBAL_CUSTOM_NAMES.get(fn)
     if registered is not None:
         return _function_config(fn.__module__, registered)
+    plain = getattr(fn, "__wrapped__", fn)  # an op wrapped for symbolic dispatch
     for tk_module, keras_module in _FAMILIES:
-        if getattr(importlib.import_module(tk_module), fn.__name__, None) is fn:
+        found = getattr(importlib.import_module(tk_module), fn.__name__, None)
+        if found is fn or getattr(found, "__wrapped__", None) is plain:
             return _function_config(keras_module, fn.__name__)
-    return _function_config(fn.__module__, fn.__name__)
+    return _function_config(plain.__module__, fn.__name__)
 
 
 def _function_config(module: str, name: str) -> dict[str, Any]:

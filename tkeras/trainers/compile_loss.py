@@ -98,6 +98,7 @@ def _torch_loss_call(loss: nn.Module) -> Callable:
             )
         return loss(y_pred, y_true)
 
+    call._torch_loss = True
     return call
 
 
@@ -110,6 +111,38 @@ def _shape_error(error: Exception, y_true: Any, y_pred: Any, model_name: str) ->
         f"The targets y (shape {shapes(y_true)}) cannot be aligned with the output of model "
         f"{model_name!r} (shape {shapes(y_pred)}): {error}"
     )
+
+
+def check_target_shape(
+    loss: Any, y_true: Any, y_pred: Any, model_name: str, output: str | None = None
+) -> None:
+    """Raise Keras's ValueError when targets cannot be aligned with an output: batch sizes
+    differ, or (after Keras's trailing-1 alignment) the shapes do not broadcast; a sparse loss
+    takes targets shaped like the output without its class axis."""
+    if not (isinstance(y_true, torch.Tensor) and isinstance(y_pred, torch.Tensor)):
+        return
+    t, p = tuple(y_true.shape), tuple(y_pred.shape)
+    name = str(getattr(loss, "name", None) or getattr(loss, "__name__", "")).lower()
+    if "sparse" in name or is_torch_loss(loss) or getattr(loss, "_torch_loss", False):
+        p = p[:-1]  # class ids against per-class scores (torch losses take class ids too)
+        if len(t) == len(p) + 1 and t[-1:] == (1,):
+            t = t[:-1]
+        ok = t[:1] == p[:1] or not p
+    else:
+        if len(t) == len(p) + 1 and t[-1] == 1:
+            t = t[:-1]
+        elif len(p) == len(t) + 1 and p[-1] == 1:
+            p = p[:-1]
+        try:
+            ok = (not t or not p or t[0] == p[0]) and bool(torch.broadcast_shapes(t, p) == p)
+        except RuntimeError:
+            ok = False
+    if not ok:
+        where = f" output {output!r} of" if output else " the output of"
+        raise ValueError(
+            f"The targets y (shape {tuple(y_true.shape)}) cannot be aligned with{where} model "
+            f"{model_name!r} (shape {tuple(y_pred.shape)}) for the loss {name or loss!r}."
+        )
 
 
 def _output_keys(y_pred: Any, output_names: list[str] | None) -> list:
@@ -270,6 +303,16 @@ class CompileLoss:
         if total is None:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         return total
+
+    def check_targets(self, y_true: Any, y_pred: Any, model_name: str) -> None:
+        """Explicit Keras-style shape checks of every output's targets (first batch only)."""
+        if not isinstance(y_pred, (list, tuple, dict)):
+            check_target_shape(self._entries[0][1], y_true, y_pred, model_name)
+            return
+        y_true = _align(y_true, self._keys, self._names)
+        for key, fn, _ in self._entries:
+            name = key if isinstance(key, str) else self._names[key]
+            check_target_shape(fn, y_true[key], y_pred[key], model_name, name)
 
     def single_output_fn(self) -> Callable | None:
         """For one output: the loss callable with its weight folded in (the fast path)."""

@@ -25,6 +25,8 @@ from tkeras.trainers.data_utils import (
     ClassWeights,
     check_cardinality,
     class_weight_to_sample_weight,
+    flatten,
+    float_bools,
     is_array_structure,
     move,
     to_tensor,
@@ -62,6 +64,8 @@ class DataAdapter:
     def _finish(self, batch: Any) -> Batch:
         x, y, sw = unpack(batch)
         x, y, sw = move(x, self.device), move(y, self.device), move(sw, self.device)
+        if y is not None:
+            y = tree_map(float_bools, y)
         if self.class_weight is not None and y is not None:
             if sw is not None:
                 raise ValueError(
@@ -85,6 +89,7 @@ class ArrayAdapter(DataAdapter):
         class_weight: dict | None = None,
     ) -> None:
         x, y, sample_weight = (tree_map(to_tensor, s) for s in (x, y, sample_weight))
+        y = tree_map(float_bools, y)
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError(
@@ -94,6 +99,11 @@ class ArrayAdapter(DataAdapter):
                 raise ValueError("`class_weight` needs targets `y` to weight by class.")
             sample_weight = class_weight_to_sample_weight(y, class_weight)
         self.num_samples = check_cardinality(x, y, sample_weight)
+        if self.num_samples == 0:
+            raise ValueError(
+                "Expected the data to have at least one sample; received arrays with 0 samples "
+                f"(x shapes: {[tuple(t.shape) for t in flatten(x)]})."
+            )
         if not batch_size:
             batch_size = math.ceil(self.num_samples / steps) if steps else 32
         self.batch_size = batch_size

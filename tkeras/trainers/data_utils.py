@@ -140,8 +140,29 @@ class ClassWeights:
 
 
 def class_weight_to_sample_weight(y: Any, class_weight: dict) -> torch.Tensor:
-    """One weight per sample from its class (see ``ClassWeights``)."""
-    return ClassWeights(class_weight)(y)
+    """One weight per sample from its class (see ``ClassWeights``); every key must be a class
+    of ``y`` (an index of a one-hot target, or a label that occurs)."""
+    weights = ClassWeights(class_weight)
+    if isinstance(class_weight, dict) and not isinstance(y, (list, tuple, dict)):
+        t = to_tensor(y)
+        if t.ndim > 1 and t.shape[-1] != 1:
+            classes = set(range(int(t.shape[-1])))
+        else:
+            classes = {int(v) for v in torch.unique(t.reshape(-1).round().long()).tolist()}
+        unknown = sorted(k for k in class_weight if int(k) not in classes)
+        if unknown:
+            raise ValueError(
+                f"`class_weight` has keys {unknown} that are not classes of `y` (classes found: "
+                f"{sorted(classes)[:20]}). Use the class indices of your targets as keys."
+            )
+    return weights(y)
+
+
+def float_bools(t: Any) -> Any:
+    """Boolean targets as floatx (Keras's losses and metrics cast them so)."""
+    if isinstance(t, torch.Tensor) and t.dtype == torch.bool:
+        return t.to(config.floatx_torch())
+    return t
 
 
 def move(struct: Any, device: torch.device) -> Any:

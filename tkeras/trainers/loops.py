@@ -14,6 +14,7 @@ from tkeras.trainers.data_adapters import DataAdapter, get_data_adapter
 from tkeras.trainers.data_utils import (
     class_weight_to_sample_weight,
     flatten,
+    float_bools,
     is_array_structure,
     move,
     tree_map,
@@ -336,6 +337,7 @@ def on_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_we
     adapter = get_data_adapter(x, y, sample_weight)
     device = prepare(model, adapter, training=kind == "train")
     x, y, sample_weight = (move(s, device) for s in (x, y, sample_weight))
+    y = tree_map(float_bools, y)
     runner = StepRunner(model, kind)
     model.reset_metrics()
     with ModeGuard(model):

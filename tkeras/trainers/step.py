@@ -1,23 +1,25 @@
-"""The per-batch step functions, made once per run with everything bound in closures.
+"""The one train/test step (``DefaultStep``) and the runner that picks a model's own step.
 
 The fast train step is what a hand-written torch loop does: forward, loss, zero_grad,
 backward, optimizer step, then the loss tracker and the metrics update on the device. No
-dict is built and nothing is read on the host; every choice (custom steps, loss scaling,
-one output or several) is made once, when the closure is made. The first step of a run
-builds the compiled loss and metrics from the real batch, then swaps in the fast step.
+dict is built and nothing is read on the host; every choice (custom loss or metrics, loss
+scaling, one output or several) is made once, when the closure is made. The first step
+builds the compiled loss and metrics from the real batch and checks the target shapes
+explicitly, then swaps in the fast step. ``Trainer.train_step`` runs the same object, so
+``super().train_step(data)`` in a user's override is this step too.
 """
 
 from __future__ import annotations
 
+import inspect
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
 
 from tkeras import config
 from tkeras.layers.layer import _LOSSES_USED
-from tkeras.trainers.compile_loss import _shape_error
 from tkeras.trainers.data_utils import flatten, pack, to_tensor, tree_map
 from tkeras.trainers.optim import is_torch_optimizer
 
@@ -83,79 +85,96 @@ def _has_override(model: Any, name: str) -> bool:
     return getattr(type(model), name) is not getattr(Trainer, name)
 
 
-def uses_fast_path(model: Any, step: str) -> bool:
-    """Whether the model keeps Keras's default step logic (no custom step, loss or metrics)."""
-    names = {
-        "train": ("train_step", "compute_loss", "compute_metrics"),
-        "test": ("test_step", "compute_loss", "compute_metrics"),
-        "predict": ("predict_step",),
-    }[step]
-    return not any(_has_override(model, n) for n in names)
+def compute_loss_takes_training(model: Any) -> bool:
+    """Whether ``model.compute_loss`` accepts ``training`` (Keras checks the signature: an
+    override written before Keras 3.3 has none)."""
+    params = inspect.signature(model.compute_loss).parameters
+    return "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
-class StepRunner:
-    """Holds a run's step function; the first call builds loss and metrics, then it is fast.
+def call_compute_loss(model: Any, x: Any, y: Any, y_pred: Any, sw: Any, training: bool) -> Any:
+    """``model.compute_loss`` called as Keras calls it (``training`` only if it takes it),
+    checked to return a scalar."""
+    if compute_loss_takes_training(model):
+        loss = model.compute_loss(x, y, y_pred, sw, training=training)
+    else:
+        loss = model.compute_loss(x, y, y_pred, sw)
+    if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+        got = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+        raise ValueError(
+            f"{type(model).__name__}.compute_loss must return a scalar loss tensor; it returned "
+            f"{got}. Reduce it, e.g. with tkeras.ops.mean(...)."
+        )
+    return loss
 
-    ``runner.step(x, y, sw)`` runs one batch. A model that overrides ``train_step`` (or
-    ``compute_loss`` / ``compute_metrics``) gets its override called Keras-style with the
-    batch tuple, and the logs it returns are kept in ``runner.logs``.
+
+class DefaultStep:
+    """Keras's default train/test step, the only one: ``fit``, ``evaluate``,
+    ``train_on_batch``/``test_on_batch`` and a user's ``super().train_step(data)`` all run it.
+
+    ``step(x, y, sw)`` runs one batch: forward, loss (the compiled loss plus ``model.losses``,
+    or the model's own ``compute_loss``), for training zero_grad/backward/optimizer step, then
+    the loss tracker and the metrics update, all on the device. The first call builds the
+    compiled loss and metrics from the real batch and checks the targets' shapes explicitly;
+    later calls run a closure with every choice already made (no dict, no host read).
+    ``logs`` holds what an overridden ``compute_metrics`` returned (else None).
     """
 
     def __init__(self, model: Any, kind: str) -> None:
         self.model = model
         self.kind = kind
         self.logs: Any = None
-        if kind == "predict":
-            self.step = self._predict if uses_fast_path(model, "predict") else self._custom
-        elif uses_fast_path(model, kind):
-            self.step = self._first
-        else:
-            self.step = self._custom
+        self.custom_loss = _has_override(model, "compute_loss")
+        self.custom_metrics = _has_override(model, "compute_metrics")
+        self.step = self._first
 
-    # ------------------------------------------------------------------ custom steps
-
-    def _custom(self, x: Any, y: Any, sw: Any) -> Any:
-        method = getattr(self.model, f"{self.kind}_step")
-        self.logs = method(pack(x, y, sw))
-        return self.logs
-
-    def _predict(self, x: Any, y: Any = None, sw: Any = None) -> Any:
-        return self.model(x)
-
-    # ------------------------------------------------------------------ the built-in step
+    def __call__(self, x: Any, y: Any, sw: Any) -> None:
+        self.step(x, y, sw)
 
     def _first(self, x: Any, y: Any, sw: Any) -> None:
         model = self.model
         y_pred = model(x)
         compile_loss = model._compile_loss
-        loss = None
+        if compile_loss is not None and y is None and not self.custom_loss:
+            raise ValueError(
+                f"Model {model.name!r} was compiled with a loss but received no targets `y`: "
+                "pass `y` to fit()/evaluate() (or yield (x, y) batches), or compile without a "
+                "loss and add losses with `add_loss`."
+            )
+        if compile_loss is not None and not compile_loss.built:
+            compile_loss.build(y, y_pred, model.name)
         if compile_loss is not None:
-            try:
-                if not compile_loss.built:
-                    compile_loss.build(y, y_pred, model.name)
-                loss = compile_loss(y, y_pred, sw)
-            except NotImplementedError:
-                raise
-            except (ValueError, RuntimeError, IndexError) as error:
-                text = str(error).lower()
-                if "shape" in text or "size" in text:
-                    raise _shape_error(error, y, y_pred, model.name) from error
-                raise
-        loss = add_model_losses(model, loss)
+            compile_loss.check_targets(y, y_pred, model.name)
         metrics = model._compile_metrics
         if metrics is not None and not metrics.built:
             metrics.build(y, y_pred, loss=compile_loss)
             metrics.to(flatten(y_pred)[0].device)
+        if self.custom_loss or self.custom_metrics:
+            self.step = self._general
+            self._general(x, y, sw, y_pred)
+            return
         self.step = self._make_fast(compile_loss, metrics)
-        self._finish(x, y, y_pred, sw, loss)
-
-    def _finish(self, x: Any, y: Any, y_pred: Any, sw: Any, loss: torch.Tensor) -> None:
-        model = self.model
+        loss = compile_loss(y, y_pred, sw) if compile_loss is not None else None
+        loss = add_model_losses(model, loss)
         if self.kind == "train":
             _backward_and_update(model, loss)
         model._loss_tracker.add(loss, _batch_size(x))
-        if model._compile_metrics is not None:
-            model._compile_metrics.update_state(y, _detach(y_pred), sw)
+        if metrics is not None:
+            metrics.update_state(y, _detach(y_pred), sw)
+
+    def _general(self, x: Any, y: Any, sw: Any, y_pred: Any = None) -> None:
+        # A model overriding compute_loss or compute_metrics: Keras's step, calling them.
+        model = self.model
+        if y_pred is None:
+            y_pred = model(x)
+        training = self.kind == "train"
+        loss = call_compute_loss(model, x, y, y_pred, sw, training)
+        if training:
+            _backward_and_update(model, loss)
+        model._loss_tracker.add(loss, _batch_size(x))
+        self.logs = model.compute_metrics(x, y, _detach(y_pred), sample_weight=sw)
+        if not self.custom_metrics:
+            self.logs = None
 
     def _make_fast(self, compile_loss: Any, metrics: Any) -> Callable:
         model = self.model
@@ -201,6 +220,58 @@ class StepRunner:
                 )
 
         return train_step
+
+
+def default_step(model: Any, kind: str) -> DefaultStep:
+    """The model's default step for ``kind`` ('train' or 'test'), made once per compile()."""
+    cache = model.__dict__.get("_default_steps")
+    if cache is None:
+        cache = {}
+        object.__setattr__(model, "_default_steps", cache)
+    step = cache.get(kind)
+    if step is None:
+        step = cache[kind] = DefaultStep(model, kind)
+    return step
+
+
+class StepRunner:
+    """A run's step: the model's own ``train_step``/``test_step``/``predict_step`` override,
+    called Keras-style with the batch tuple (its logs kept in ``runner.logs``), else the
+    default step (``DefaultStep``)."""
+
+    def __init__(self, model: Any, kind: str) -> None:
+        self.model = model
+        self.kind = kind
+        self.logs: Any = None
+        self._default: DefaultStep | None = None
+        if kind == "predict":
+            custom = _has_override(model, "predict_step")
+            self.step = self._custom if custom else self._predict
+        elif _has_override(model, f"{kind}_step"):
+            self.step = self._custom
+        else:
+            self._default = default_step(model, kind)
+            self.step = self._run_default
+
+    def _run_default(self, x: Any, y: Any, sw: Any) -> None:
+        default = self._default
+        default.step(x, y, sw)
+        self.logs = default.logs
+
+    def _custom(self, x: Any, y: Any, sw: Any) -> Any:
+        method = getattr(self.model, f"{self.kind}_step")
+        logs = method(pack(x, y, sw))
+        if self.kind != "predict" and not isinstance(logs, Mapping):
+            raise TypeError(
+                f"{type(self.model).__name__}.{self.kind}_step must return a dict of metric "
+                f"names to values (e.g. {{m.name: m.result() for m in self.metrics}}); it "
+                f"returned {type(logs).__name__}."
+            )
+        self.logs = logs
+        return logs
+
+    def _predict(self, x: Any, y: Any = None, sw: Any = None) -> Any:
+        return self.model(x)
 
 
 def _has_trainable(model: Any) -> bool:

@@ -7,15 +7,15 @@ from typing import Any
 
 import torch
 
-from tkeras.trainers import loops
 from tkeras.trainers.compile_loss import CompileLoss, LossTracker
 from tkeras.trainers.compile_metrics import CompileMetrics
 from tkeras.trainers.data_utils import flatten, unpack
+from tkeras.trainers.fit_api import FitAPI
 from tkeras.trainers.optim import resolve_optimizer
-from tkeras.trainers.step import _backward_and_update, _batch_size, add_model_losses
+from tkeras.trainers.step import add_model_losses, default_step
 
 
-class Trainer:
+class Trainer(FitAPI):
     """Keras's training API on a torch loop; ``tkeras.Model`` inherits it.
 
     ``compile()`` resolves the optimizer, loss and metrics; ``fit()``, ``evaluate()`` and
@@ -140,6 +140,7 @@ class Trainer:
             "_run_eagerly": bool(run_eagerly),
             "_auto_scale_loss": bool(auto_scale_loss),
             "steps_per_execution": steps_per_execution,
+            "_default_steps": {},
             "stop_training": False,
             "compiled": True,
         }
@@ -162,15 +163,64 @@ class Trainer:
 
     @property
     def metrics(self) -> list:
-        """The loss tracker, the compiled metrics and per-output loss trackers, in Keras's order."""
-        if not self.compiled:
-            return []
-        out = [self._loss_tracker]
-        if self._compile_metrics is not None:
-            out.append(self._compile_metrics)
-        if self._compile_loss is not None:
-            out.extend(self._compile_loss.metrics)
+        """The loss tracker, the compiled metrics, per-output loss trackers, then the metrics
+        assigned as attributes of the model (``self.loss_tracker = metrics.Mean(...)``), in
+        Keras's order."""
+        out = []
+        if self.compiled:
+            out.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                out.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                out.extend(self._compile_loss.metrics)
+        from tkeras.metrics.metric import Metric
+
+        out.extend(v for v in self.__dict__.values() if isinstance(v, Metric))
         return out
+
+    @property
+    def compiled_metrics(self) -> Any:
+        """Deprecated (Keras 2): an object whose ``update_state(y, y_pred, sample_weight)``
+        updates ``self.metrics``; use ``compute_metrics`` or the metrics themselves."""
+        model = self
+
+        class DeprecatedCompiledMetric:
+            def update_state(self, y: Any, y_pred: Any, sample_weight: Any = None) -> None:
+                warnings.warn(
+                    "`model.compiled_metrics()` is deprecated. Instead, use e.g.:\n"
+                    "for metric in self.metrics:\n    metric.update_state(y, y_pred)",
+                    stacklevel=2,
+                )
+                model._update_all_metrics(y, y_pred, sample_weight)
+
+        return DeprecatedCompiledMetric()
+
+    def _update_all_metrics(self, y: Any, y_pred: Any, sample_weight: Any) -> None:
+        from tkeras.metrics.reduction import Mean
+
+        for m in self.metrics:
+            if m is self._loss_tracker or isinstance(m, LossTracker):
+                continue
+            if isinstance(m, CompileMetrics):
+                if not m.built:
+                    m.build(y, y_pred, loss=self._compile_loss)
+                    m.to(flatten(y_pred)[0].device)
+                m.update_state(y, y_pred, sample_weight)
+            elif isinstance(m, Mean):
+                m.update_state(y_pred, sample_weight=sample_weight)
+            else:
+                m.update_state(y, y_pred, sample_weight=sample_weight)
+
+    def compiled_loss(
+        self, y: Any, y_pred: Any, sample_weight: Any = None, regularization_losses: Any = None
+    ) -> torch.Tensor:
+        """Deprecated (Keras 2): the compiled loss; use ``compute_loss``."""
+        warnings.warn(
+            "`model.compiled_loss()` is deprecated. Instead, use "
+            "`model.compute_loss(x, y, y_pred, sample_weight, training)`.",
+            stacklevel=2,
+        )
+        return self.compute_loss(x=None, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
     @property
     def metrics_names(self) -> list[str]:
@@ -256,235 +306,22 @@ class Trainer:
         return self.get_metrics_result()
 
     def train_step(self, data: Any) -> dict[str, Any]:
-        """One training step on ``data`` (``x``, ``(x, y)`` or ``(x, y, sample_weight)``)."""
+        """One training step on ``data`` (``x``, ``(x, y)`` or ``(x, y, sample_weight)``):
+        the same step ``fit`` runs; returns every metric's result."""
         x, y, sample_weight = unpack(data)
-        y_pred = self(x)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-        self._loss_tracker.add(loss, _batch_size(x))
-        _backward_and_update(self, loss)
-        return self.compute_metrics(
-            x,
-            y,
-            y_pred.detach() if isinstance(y_pred, torch.Tensor) else y_pred,
-            sample_weight=sample_weight,
-        )
+        step = default_step(self, "train")
+        step(x, y, sample_weight)
+        return self.get_metrics_result() if step.logs is None else step.logs
 
     def test_step(self, data: Any) -> dict[str, Any]:
-        """One evaluation step on ``data``; returns every metric's result."""
+        """One evaluation step on ``data`` (the step ``evaluate`` runs); returns every metric's
+        result."""
         x, y, sample_weight = unpack(data)
-        y_pred = self(x)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.add(loss, _batch_size(x))
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        step = default_step(self, "test")
+        step(x, y, sample_weight)
+        return self.get_metrics_result() if step.logs is None else step.logs
 
     def predict_step(self, data: Any) -> Any:
         """The model's outputs for the inputs of ``data``."""
         x, _, _ = unpack(data)
         return self(x)
-
-    # ------------------------------------------------------------------ public loops
-
-    def fit(
-        self,
-        x: Any = None,
-        y: Any = None,
-        batch_size: int | None = None,
-        epochs: int = 1,
-        verbose: Any = "auto",
-        callbacks: Any = None,
-        validation_split: float = 0.0,
-        validation_data: Any = None,
-        shuffle: bool | str = True,
-        class_weight: dict | None = None,
-        sample_weight: Any = None,
-        initial_epoch: int = 0,
-        steps_per_epoch: int | None = None,
-        validation_steps: int | None = None,
-        validation_batch_size: int | None = None,
-        validation_freq: Any = 1,
-    ) -> Any:
-        """Train the model for ``epochs`` epochs; returns a ``History``.
-
-        Array data (numpy or torch, or lists/dicts of them) moves to the device once and is
-        sliced there with a new permutation each epoch; a torch ``DataLoader`` or ``Dataset``,
-        a generator or a ``tkeras.utils.PyDataset`` yields batches that move as they come.
-        The model trains in ``train()`` mode and gets its previous modes back afterwards.
-
-        Args:
-            x: the inputs, or a DataLoader / Dataset / generator / PyDataset of batches.
-            y: the targets (arrays only).
-            batch_size: samples per batch for arrays and Datasets (default 32).
-            epochs: the index of the last epoch (training runs from ``initial_epoch``).
-            verbose: ``'auto'`` or 1 (progress bar), 2 (one line per epoch), 0 (silent).
-            callbacks: a list of ``tkeras.callbacks.Callback``.
-            validation_split: the fraction in [0, 1) of the array data held out (the last
-                samples, taken before shuffling) for validation.
-            validation_data: ``(x, y)``, ``(x, y, sample_weight)`` or a loader/dataset.
-            shuffle: reshuffle array, Dataset and PyDataset data each epoch; ``'batch'``
-                shuffles within batches. DataLoaders and generators keep their own order.
-            class_weight: ``{class_index: weight}``, turned into per-sample weights.
-            sample_weight: per-sample (or per-timestep) weights for the loss and the
-                weighted metrics (arrays only).
-            initial_epoch: the epoch to start at (to resume a run).
-            steps_per_epoch: batches per epoch; the next epoch continues the same pass.
-            validation_steps: batches per validation run.
-            validation_batch_size: the validation batch size (default: ``batch_size``).
-            validation_freq: validate every this many epochs, or in the listed epochs.
-
-        Example:
-            >>> import numpy as np, tkeras
-            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
-            >>> model.compile(optimizer="sgd", loss="mse")
-            >>> history = model.fit(np.ones((8, 4)), np.ones((8, 1)), epochs=2, verbose=0)
-            >>> len(history.history["loss"])
-            2
-
-        Differences from Keras: the model trains where it already is if that is not the CPU,
-        else on ``tkeras.config.device()``. A torch ``Dataset`` is accepted (batched by a
-        DataLoader), and ``class_weight`` works with every kind of input. ``batch_size``
-        with a DataLoader, generator or PyDataset warns that it is ignored.
-        """
-        return loops.fit(
-            self,
-            x,
-            y,
-            batch_size,
-            epochs,
-            verbose,
-            callbacks,
-            validation_split,
-            validation_data,
-            shuffle,
-            class_weight,
-            sample_weight,
-            initial_epoch,
-            steps_per_epoch,
-            validation_steps,
-            validation_batch_size,
-            validation_freq,
-        )
-
-    def evaluate(
-        self,
-        x: Any = None,
-        y: Any = None,
-        batch_size: int | None = None,
-        verbose: Any = "auto",
-        sample_weight: Any = None,
-        steps: int | None = None,
-        callbacks: Any = None,
-        return_dict: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        """The loss and metrics on ``x``/``y``: a scalar, a list, or a dict (``return_dict``).
-
-        Args:
-            x: the inputs, or a DataLoader / Dataset / generator / PyDataset.
-            y: the targets (arrays only).
-            batch_size: samples per batch (default 32).
-            verbose: ``'auto'`` or 1 (progress bar), 2 (one line), 0 (silent).
-            sample_weight: per-sample weights.
-            steps: the number of batches to evaluate.
-            callbacks: a list of callbacks.
-            return_dict: return ``{name: value}`` instead of a list in ``metrics_names`` order.
-            **kwargs: none are accepted (Keras reserves it for internal use).
-
-        Example:
-            >>> import numpy as np, tkeras
-            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
-            >>> model.compile(optimizer="sgd", loss="mse")
-            >>> isinstance(model.evaluate(np.ones((8, 4)), np.ones((8, 1)), verbose=0), float)
-            True
-        """
-        if kwargs:
-            raise ValueError(f"Arguments not recognized: {kwargs}")
-        logs = loops.evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks)
-        return logs if return_dict else self._flatten_metrics_in_order(logs)
-
-    def predict(
-        self,
-        x: Any,
-        batch_size: int | None = None,
-        verbose: Any = "auto",
-        steps: int | None = None,
-        callbacks: Any = None,
-    ) -> Any:
-        """The model's outputs for ``x``, batch by batch in inference mode, as numpy arrays.
-
-        Args:
-            x: the inputs, or a DataLoader / Dataset / generator / PyDataset.
-            batch_size: samples per batch (default 32).
-            verbose: ``'auto'`` or 1 (progress bar), 2 (one line), 0 (silent).
-            steps: the number of batches to predict.
-            callbacks: a list of callbacks.
-
-        Example:
-            >>> import numpy as np, tkeras
-            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(2)])
-            >>> model.predict(np.ones((5, 4)), verbose=0).shape
-            (5, 2)
-        """
-        return loops.predict(self, x, batch_size, verbose, steps, callbacks)
-
-    def train_on_batch(
-        self,
-        x: Any,
-        y: Any = None,
-        sample_weight: Any = None,
-        class_weight: dict | None = None,
-        return_dict: bool = False,
-    ) -> Any:
-        """One gradient update on one batch; returns the batch's loss and metrics.
-
-        Args:
-            x: the inputs.
-            y: the targets.
-            sample_weight: per-sample weights.
-            class_weight: ``{class_index: weight}`` (not with ``sample_weight``).
-            return_dict: return a dict instead of a list.
-
-        Example:
-            >>> import numpy as np, tkeras
-            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
-            >>> model.compile(optimizer="sgd", loss="mse")
-            >>> loss = model.train_on_batch(np.ones((8, 4)), np.ones((8, 1)))
-        """
-        self._assert_compile_called("train_on_batch")
-        logs = loops.on_batch(self, "train", x, y, sample_weight, class_weight)
-        return logs if return_dict else self._flatten_metrics_in_order(logs)
-
-    def test_on_batch(
-        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
-    ) -> Any:
-        """The loss and metrics of one batch, without updating the model.
-
-        Args:
-            x: the inputs.
-            y: the targets.
-            sample_weight: per-sample weights.
-            return_dict: return a dict instead of a list.
-
-        Example:
-            >>> import numpy as np, tkeras
-            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(1)])
-            >>> model.compile(optimizer="sgd", loss="mse")
-            >>> sorted(model.test_on_batch(np.ones((8, 4)), np.ones((8, 1)), return_dict=True))
-            ['loss']
-        """
-        self._assert_compile_called("test_on_batch")
-        logs = loops.on_batch(self, "test", x, y, sample_weight, None)
-        return logs if return_dict else self._flatten_metrics_in_order(logs)
-
-    def predict_on_batch(self, x: Any) -> Any:
-        """The model's outputs for one batch, in inference mode, as numpy arrays.
-
-        Args:
-            x: the inputs.
-
-        Example:
-            >>> import numpy as np, tkeras
-            >>> model = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(2)])
-            >>> model.predict_on_batch(np.ones((3, 4))).shape
-            (3, 2)
-        """
-        return loops.predict_on_batch(self, x)

@@ -76,7 +76,7 @@ class MHAShapesMixin:
             device = next(
                 (x.device for x in (query, value, key) if isinstance(x, torch.Tensor)), None
             )
-            if device is not None and device.type != "cpu":
+            if device is not None and device.type not in ("cpu", "meta"):
                 self.to(device)
             return self(*args, **kwargs)
         out = [self.compute_output_shape(*shapes)]
