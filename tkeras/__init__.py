@@ -6,10 +6,12 @@ from tkeras import (
     callbacks,
     config,
     constraints,
+    dtype_policies,
     initializers,
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     ops,
     optimizers,
@@ -19,12 +21,15 @@ from tkeras import (
 )
 from tkeras.backend.variable import Variable
 from tkeras.layers.core.input_layer import Input
+from tkeras.mixed_precision.policy import DTypePolicy, FloatDTypePolicy
 from tkeras.models.model import Model
 from tkeras.models.sequential import Sequential
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DTypePolicy",
+    "FloatDTypePolicy",
     "Input",
     "Model",
     "Sequential",
@@ -35,10 +40,12 @@ __all__ = [
     "callbacks",
     "config",
     "constraints",
+    "dtype_policies",
     "initializers",
     "layers",
     "losses",
     "metrics",
+    "mixed_precision",
     "models",
     "ops",
     "optimizers",

@@ -93,3 +93,7 @@ def device() -> torch.device:
     if mps is not None and mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+# Keras's keras.config.set_dtype_policy / dtype_policy (the global policy, per thread).
+from tkeras.mixed_precision.policy import dtype_policy, set_dtype_policy  # noqa: E402

@@ -116,12 +116,20 @@ class Variable(nn.Parameter):
         return self.keras_layout.to_keras(self.detach())
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The value as a numpy array in Keras's layout."""
-        return self._keras_value().cpu().numpy().copy()
+        """The value as a numpy array in Keras's layout (a bfloat16 value as float32: numpy has
+        no bfloat16; Keras returns an ``ml_dtypes.bfloat16`` array with the same values)."""
+        value = self._keras_value().cpu()
+        if value.dtype == torch.bfloat16:
+            value = value.float()
+        return value.numpy().copy()
 
     def assign(self, value: Any) -> Variable:
         """Set the value from an array in Keras's layout; the shape must match exactly."""
-        t = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value)
+        if not isinstance(value, torch.Tensor):
+            value = np.asarray(value)
+            if value.dtype.name == "bfloat16":  # ml_dtypes' bfloat16 (Keras's get_weights)
+                value = value.astype(np.float32)
+        t = torch.as_tensor(value)
         converted = self.keras_layout.from_keras(t.to(self.dtype))
         if tuple(converted.shape) != tuple(self.shape):
             raise ValueError(

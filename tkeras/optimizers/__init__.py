@@ -16,6 +16,7 @@ from tkeras.optimizers.adam import Adam
 from tkeras.optimizers.adamax import Adamax
 from tkeras.optimizers.adamw import AdamW
 from tkeras.optimizers.lion import Lion
+from tkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.rmsprop import RMSprop
 from tkeras.optimizers.sgd import SGD
@@ -28,6 +29,7 @@ __all__ = [
     "AdamW",
     "Adamax",
     "Lion",
+    "LossScaleOptimizer",
     "Nadam",
     "Optimizer",
     "RMSprop",
@@ -41,7 +43,6 @@ __all__ = [
 _NOT_IMPLEMENTED = {
     "adafactor": "Adafactor",
     "ftrl": "Ftrl",
-    "lossscaleoptimizer": "LossScaleOptimizer",
     "multioptimizer": "MultiOptimizer",
     "muon": "Muon",
     "schedulefreeadamw": "ScheduleFreeAdamW",

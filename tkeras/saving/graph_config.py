@@ -27,7 +27,7 @@ def sequential_config(model: Any) -> dict[str, Any]:
     cfg = {
         "name": model.name,
         "trainable": model.trainable,
-        "dtype": dtype_policy(_config.floatx()),
+        "dtype": dtype_policy(model.dtype_policy.name),
         "layers": layers,
     }
     shape = model._build_shape if model.built else None
@@ -273,7 +273,7 @@ def lambda_config(layer: Any) -> dict[str, Any]:
     out = {
         "name": layer.name,
         "trainable": layer.trainable,
-        "dtype": dtype_policy(_config.floatx()),
+        "dtype": dtype_policy(layer.dtype_policy.name),
         "function": _function_entry(cfg["function"]),
     }
     shape = cfg.get("output_shape")

@@ -11,7 +11,7 @@ from tkeras.trainers.compile_loss import CompileLoss, LossTracker
 from tkeras.trainers.compile_metrics import CompileMetrics
 from tkeras.trainers.data_utils import flatten, unpack
 from tkeras.trainers.fit_api import FitAPI
-from tkeras.trainers.optim import resolve_optimizer
+from tkeras.trainers.optim import resolve_optimizer, wrap_for_loss_scaling
 from tkeras.trainers.step import add_model_losses, default_step
 
 
@@ -74,9 +74,8 @@ class Trainer(FitAPI):
                 (with a warning), as in Keras.
             steps_per_execution: must be 1 (several steps per call is not supported).
             jit_compile: ``'auto'`` or False: eager steps. True: not supported yet.
-            auto_scale_loss: scale the loss under a ``mixed_float16`` policy; tkeras has no
-                mixed-precision policies yet, so (as in Keras without such a policy) it has
-                no effect.
+            auto_scale_loss: under a ``mixed_float16`` model policy, wrap the optimizer in a
+                ``LossScaleOptimizer`` (dynamic loss scaling), as Keras does.
 
         Example:
             >>> import tkeras
@@ -121,6 +120,8 @@ class Trainer(FitAPI):
                 "torch.nn.Module.compile(model)."
             )
         resolved = resolve_optimizer(optimizer)
+        if auto_scale_loss:
+            resolved = wrap_for_loss_scaling(self, resolved)
         output_names = getattr(self, "output_names", None)
         compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
         compile_metrics = (
