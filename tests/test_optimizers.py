@@ -687,7 +687,9 @@ def _public_optimizers():
     return [
         getattr(optimizers, n)
         for n in optimizers.__all__
-        if isinstance(getattr(optimizers, n), type) and n != "Optimizer"
+        # LossScaleOptimizer wraps another optimizer: tests/test_mixed_precision.py.
+        if isinstance(getattr(optimizers, n), type)
+        and n not in ("Optimizer", "LossScaleOptimizer")
     ]
 
 
@@ -700,6 +702,7 @@ def test_all_snapshot():
         "AdamW",
         "Adamax",
         "Lion",
+        "LossScaleOptimizer",
         "Nadam",
         "Optimizer",
         "RMSprop",

@@ -18,6 +18,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Sorted snapshots of __all__. Update them in the change that adds or removes a public name.
 SNAPSHOTS: dict[str, list[str]] = {
     "tkeras": [
+        "DTypePolicy",
+        "FloatDTypePolicy",
         "Input",
         "Model",
         "Sequential",
@@ -28,10 +30,12 @@ SNAPSHOTS: dict[str, list[str]] = {
         "callbacks",
         "config",
         "constraints",
+        "dtype_policies",
         "initializers",
         "layers",
         "losses",
         "metrics",
+        "mixed_precision",
         "models",
         "ops",
         "optimizers",
@@ -300,6 +304,22 @@ SNAPSHOTS: dict[str, list[str]] = {
         "ReduceLROnPlateau",
         "TerminateOnNaN",
     ],
+    "tkeras.mixed_precision": [
+        "DTypePolicy",
+        "LossScaleOptimizer",
+        "Policy",
+        "dtype_policy",
+        "global_policy",
+        "set_dtype_policy",
+        "set_global_policy",
+    ],
+    "tkeras.dtype_policies": [
+        "DTypePolicy",
+        "FloatDTypePolicy",
+        "deserialize",
+        "get",
+        "serialize",
+    ],
     "tkeras.optimizers": [
         "Adadelta",
         "Adagrad",
@@ -307,6 +327,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "AdamW",
         "Adamax",
         "Lion",
+        "LossScaleOptimizer",
         "Nadam",
         "Optimizer",
         "RMSprop",

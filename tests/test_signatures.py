@@ -29,6 +29,8 @@ FAMILIES = (
     "callbacks",
     "regularizers",
     "constraints",
+    "mixed_precision",
+    "dtype_policies",
 )
 # Classes whose public methods are compared with Keras's (methods tkeras has).
 METHOD_CLASSES = {

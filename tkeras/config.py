@@ -96,4 +96,4 @@ def device() -> torch.device:
 
 
 # Keras's keras.config.set_dtype_policy / dtype_policy (the global policy, per thread).
-from tkeras.mixed_precision.policy import dtype_policy, set_dtype_policy  # noqa: E402
+from tkeras.mixed_precision.policy import dtype_policy, set_dtype_policy  # noqa: E402, F401

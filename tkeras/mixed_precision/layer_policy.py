@@ -6,8 +6,9 @@ reads every float32 variable as a float16/bfloat16 copy inside the call. tkeras 
 from ``torch.autocast(dtype=compute_dtype)`` around a mixed layer's call: matmuls, convolutions
 and the fused RNNs run in the compute dtype on cast weights, while the variables (and their
 gradients) stay float32; the outputs of a layer that owns variables are cast to the compute
-dtype, so its output dtype is Keras's. A layer whose policy is not mixed disables autocast for its call, so
-``Dense(..., dtype="float32")`` as the last layer of a mixed model computes and outputs float32.
+dtype, so its output dtype is Keras's. A layer whose policy is not mixed disables autocast for
+its call, so ``Dense(..., dtype="float32")`` as the last layer of a mixed model computes and
+outputs float32.
 
 Layers with the default float32 policy created while the global policy is float32 never take
 this path: their call is not touched (no cost).

@@ -197,12 +197,12 @@ def dtype_policy() -> DTypePolicy:
     return policy
 
 
-def serialize(policy: DTypePolicy) -> dict[str, Any]:
+def serialize(dtype_policy: DTypePolicy) -> dict[str, Any]:
     """Keras's serialized form of a policy, as written in ``.keras`` files."""
     return {
         "module": "keras",
         "class_name": "DTypePolicy",
-        "config": policy.get_config(),
+        "config": dtype_policy.get_config(),
         "registered_name": None,
     }
 

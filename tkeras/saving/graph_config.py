@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tkeras import config as _config
 from tkeras.saving import serialization as ser
 from tkeras.saving.model_config import _to_shape, dtype_policy
 
