@@ -292,6 +292,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "save_model",
     ],
     "tkeras.callbacks": [
+        "BackupAndRestore",
         "CSVLogger",
         "Callback",
         "CallbackList",

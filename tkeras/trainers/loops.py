@@ -186,6 +186,9 @@ def fit(
     training_logs: dict = {}
     with ModeGuard(model):
         callbacks.on_train_begin()
+        # BackupAndRestore resumes a run: the epoch, and the batches of it already run.
+        initial_epoch = model.__dict__.pop("_initial_epoch", initial_epoch)
+        resume = model.__dict__.pop("_resume_skip", None)
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
             callbacks.on_epoch_begin(epoch)
@@ -193,7 +196,9 @@ def fit(
             begin = callbacks.hooks("on_train_batch_begin")
             end = callbacks.hooks("on_train_batch_end")
             step = -1
-            for step, (bx, by, bsw) in iterator:
+            batches = iterator if resume is None else _skip_batches(iterator, *resume)
+            resume = None
+            for step, (bx, by, bsw) in batches:
                 if begin:
                     callbacks.on_train_batch_begin(step)
                 runner.step(bx, by, bsw)
@@ -217,6 +222,23 @@ def fit(
                 optimizer.finalize_variable_values(model.trainable_weights)
         callbacks.on_train_end(training_logs)
     return model.history
+
+
+def _skip_batches(iterator: Any, count: int, rng: dict) -> Any:
+    """The epoch's batches after the first ``count`` (already run before a restart); the
+    random generators take their saved state where the resumed batches begin."""
+    from tkeras.callbacks.backup_and_restore import set_rng_state
+
+    restored = False
+    for step, batch in iterator:
+        if step < count:
+            continue
+        if not restored:
+            set_rng_state(rng)
+            restored = True
+        yield step, batch
+    if not restored:
+        set_rng_state(rng)
 
 
 def run_evaluation(model: Any, iterator: EpochIterator, callbacks: CallbackList) -> dict:
