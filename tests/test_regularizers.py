@@ -22,7 +22,6 @@ import torch
 import tkeras
 from tests.parity import Case, check_case
 from tests.test_meta import CASES, LAYERS, _arguments, _not_yet_value
-from tkeras.layers import layer as layer_module
 from tkeras.regularizers.regularizers import weight_penalty
 
 RTOL = ATOL = 1e-5
@@ -516,20 +515,20 @@ def test_copies_keep_their_own_regularizers():
     assert len(pickled.losses) == 2
 
 
-def test_a_regularizer_turns_on_loss_collection():
-    used = layer_module._LOSSES_USED
-    before = used[0]
-    try:
-        used[0] = False
-        tkeras.layers.Dense(2, kernel_regularizer="l2")
-        assert used[0] is False  # nothing to collect until a weight is made
-        tkeras.layers.Dense(2, kernel_regularizer="l2").build_from_shape((None, 3))
-        assert used[0] is True
-        used[0] = False
-        tkeras.layers.Dense(2, activity_regularizer="l2")
-        assert used[0] is True
-    finally:
-        used[0] = before or used[0]
+def test_a_regularizer_turns_on_loss_routing_for_that_layer_only():
+    # Routing is decided per layer from its sublayers (layers/layer_call.py), not by a latch.
+    unbuilt = tkeras.layers.Dense(2, kernel_regularizer="l2")
+    assert not unbuilt._may_add_losses()  # nothing to collect until a weight is made
+    built = tkeras.layers.Dense(2, kernel_regularizer="l2")
+    built.build_from_shape((None, 3))
+    assert built._may_add_losses()
+    assert tkeras.layers.Dense(2, activity_regularizer="l2")._may_add_losses()
+    plain = tkeras.layers.Dense(2)
+    plain(torch.ones(1, 3))
+    assert not plain._routes and plain._loss_owners == ()
+    outer = tkeras.Sequential([tkeras.Input((3,)), built])
+    outer(torch.ones(1, 3))
+    assert outer._routes and outer._loss_owners == (built,)
 
 
 def test_custom_layer_add_weight_with_a_function_regularizer():

@@ -64,9 +64,6 @@ KNOWN_GAPS: dict[str, str] = {
     "Layer.compute_mask": "tkeras/layers/layer.py: Keras names the argument `previous_mask`.",
     "Model.compute_mask": "inherited from Layer.compute_mask (tkeras/layers/layer.py).",
     "Sequential.compute_mask": "inherited from Layer.compute_mask (tkeras/layers/layer.py).",
-    "Model.from_config": "tkeras/models/model.py: Keras's takes (config, custom_objects=None).",
-    "Sequential.from_config": "tkeras/models/sequential.py: Keras's takes "
-    "(config, custom_objects=None).",
     "Sequential.build": "tkeras/models/sequential.py: Keras's default is input_shape=None.",
     "optimizers.schedules.serialize": "tkeras/optimizers/schedules: Keras names the argument "
     "`learning_rate_schedule`.",

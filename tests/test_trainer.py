@@ -555,7 +555,7 @@ def test_training_happens_on_config_device(monkeypatch):
     from tkeras.trainers import step
 
     model = classifier()
-    monkeypatch.setattr(tkeras.config, "_DEVICE", torch.device("cpu"))
+    monkeypatch.setattr(tkeras.backend.global_state.PROCESS, "device", torch.device("cpu"))
     assert step.resolve_device(model) == torch.device("cpu")
     meta = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(2)]).to("meta")
     assert step.resolve_device(meta) == torch.device("meta")  # a model moved by hand stays

@@ -25,11 +25,14 @@ class Variable(nn.Parameter):
 
     ``regularizer`` and ``constraint`` (set by ``Layer.add_weight``, None by default) are
     Keras's: the layer's ``losses`` include ``regularizer(weight)`` and the optimizer applies
-    ``constraint`` after each update.
+    ``constraint`` after each update. ``autocast`` and ``aggregation`` are Keras's variable
+    attributes as ``add_weight`` set them.
     """
 
     regularizer: Any = None
     constraint: Any = None
+    autocast = True
+    aggregation = "none"
 
     def __new__(
         cls,
@@ -65,6 +68,8 @@ class Variable(nn.Parameter):
         )
         result.regularizer = self.regularizer
         result.constraint = self.constraint
+        result.autocast = self.autocast
+        result.aggregation = self.aggregation
         memo[id(self)] = result
         return result
 
@@ -79,6 +84,8 @@ class Variable(nn.Parameter):
                 self.keras_layout,
                 self.regularizer,
                 self.constraint,
+                self.autocast,
+                self.aggregation,
             ),
         )
 
@@ -153,8 +160,20 @@ class Variable(nn.Parameter):
         )
 
 
-def _rebuild_variable(data, requires_grad, name, path, layout, regularizer=None, constraint=None):
+def _rebuild_variable(
+    data,
+    requires_grad,
+    name,
+    path,
+    layout,
+    regularizer=None,
+    constraint=None,
+    autocast=True,
+    aggregation="none",
+):
     var = Variable(data, requires_grad, name, layout, path)
     var.regularizer = regularizer
     var.constraint = constraint
+    var.autocast = autocast
+    var.aggregation = aggregation
     return var

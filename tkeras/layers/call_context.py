@@ -8,20 +8,33 @@ from typing import Any
 import torch
 from torch import nn
 
+from tkeras.backend.global_state import PROCESS, thread_state
 from tkeras.models.symbolic import KerasTensor
 
-# The training flag given explicitly to an enclosing layer call, passed down to sublayers whose
-# own call gets training=None (Keras's call context). None: each layer follows its own mode.
-_TRAINING_CONTEXT: list[bool | None] = [None]
+# This thread's call state (the object is per thread; reading it is cheap).
+_STATE = thread_state()
+
 
 _FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")
 
-# Set once any layer calls add_loss or gets a weight regularizer, so models skip collecting and
-# clearing losses until then.
-_LOSSES_USED = [False]
-# Set once a mask-creating layer (Embedding(mask_zero=True), Masking) exists: eager calls then
-# attach and read masks on tensors (``_keras_mask``), as Keras does.
-_EAGER_MASKS = [False]
+
+class _LossesSeen:
+    """Read-only ``_LOSSES_USED[0]``: whether any layer has added a loss or has a regularizer.
+
+    Kept for callers that only use it to skip summing ``model.losses`` (a speed hint, never a
+    behaviour switch); the flag itself lives in ``backend/global_state.py``. Call routing is
+    decided per layer (``layer_call.py``).
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, index: int) -> bool:
+        if index != 0:
+            raise IndexError(index)
+        return PROCESS.losses_seen
+
+
+_LOSSES_USED = _LossesSeen()
 
 
 def _attach_masks(outputs: Any, masks: Any) -> None:
@@ -39,7 +52,7 @@ def _attach_masks(outputs: Any, masks: Any) -> None:
 def resolve_training(module: nn.Module, training: bool | None) -> bool:
     """Keras's training flag: the explicit value, else the enclosing call's, else the mode."""
     if training is None:
-        training = _TRAINING_CONTEXT[0]
+        training = _STATE.training
         if training is None:
             return module.training
     return bool(training)
@@ -50,9 +63,8 @@ def not_implemented(layer_name: str, **arguments: Any) -> None:
     for arg, value in arguments.items():
         if value is not None:
             raise NotImplementedError(
-                f"{layer_name}: the argument `{arg}` is not supported yet "
-                f"(received {arg}={value!r}). Leave it at its default (None); quantization "
-                "and LoRA are not planned."
+                f"{layer_name}: the argument `{arg}` is not supported by tkeras "
+                f"(received {arg}={value!r}). Leave it at its default (None)."
             )
 
 

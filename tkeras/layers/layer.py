@@ -17,10 +17,8 @@ from torch import nn
 from tkeras import config as _config
 from tkeras.backend.variable import Variable
 from tkeras.layers.call_context import (
-    _EAGER_MASKS,
     _FLOAT_NAMES,
     _LOSSES_USED,
-    _TRAINING_CONTEXT,
     _as_tensor,
     _attach_masks,
     _first_tensor,
@@ -32,8 +30,16 @@ from tkeras.layers.call_context import (
     not_implemented,
     resolve_training,
 )
-from tkeras.layers.config_recording import _BASE_KEYS, _recording_init
+from tkeras.layers.config_recording import (
+    _BASE_KEYS,
+    _recording_init,
+    keras_from_config,
+    keras_get_config,
+    keras_ready,
+    revive,
+)
 from tkeras.layers.input_spec import ANY_RANK, InputSpec
+from tkeras.layers.layer_call import LayerCallMixin
 from tkeras.layers.layer_losses import LayerLossesMixin, add_activity_loss
 from tkeras.layers.layer_weights import LayerWeightsMixin
 from tkeras.mixed_precision import policy as policies
@@ -42,10 +48,8 @@ from tkeras.utils.naming import auto_name
 
 __all__ = [
     "_BASE_KEYS",
-    "_EAGER_MASKS",
     "_FLOAT_NAMES",
     "_LOSSES_USED",
-    "_TRAINING_CONTEXT",
     "Layer",
     "_as_tensor",
     "_attach_masks",
@@ -62,7 +66,7 @@ __all__ = [
 ]
 
 
-class Layer(LayerWeightsMixin, LayerLossesMixin, nn.Module):
+class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
     """The base class of every tkeras layer: a ``torch.nn.Module`` with Keras's layer API.
 
     Subclasses implement ``build(input_shape)`` (create weights with ``add_weight``) and
@@ -99,17 +103,37 @@ class Layer(LayerWeightsMixin, LayerLossesMixin, nn.Module):
     # True for layers that make a mask from their input (Embedding(mask_zero=True), Masking):
     # models then run their mask-passing path.
     _creates_mask = False
+    # False for classes whose from_config reads nested configs itself (Sequential, Functional).
+    _revives_config = True
+    # False for tkeras layers whose get_config holds Python objects (Lambda's function,
+    # TorchModuleWrapper's module), written to files by saving/graph_config.py instead.
+    _keras_config = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "call" in cls.__dict__:
             cls.forward = cls.call
-            params = inspect.signature(cls.call).parameters
+            cls._call_signature = inspect.signature(cls.call)
+            params = cls._call_signature.parameters
             cls._call_has_training = "training" in params
             cls._call_has_mask = "mask" in params
+            cls._training_pos, cls._mask_pos = _positions(params, ("training", "mask"))
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
+        if cls.__module__.startswith("tkeras.") and cls._keras_config:
+            # One config path: every tkeras layer's get_config is Keras-shaped and its
+            # from_config takes Keras's configs, whatever its own override adds.
+            get_config = cls.__dict__.get("get_config")
+            if get_config is not None and not getattr(get_config, "_keras_ready", False):
+                cls.get_config = keras_get_config(get_config)
+            from_config = cls.__dict__.get("from_config")
+            if (
+                isinstance(from_config, classmethod)
+                and cls._revives_config
+                and not getattr(from_config.__func__, "_keras_ready", False)
+            ):
+                cls.from_config = keras_from_config(from_config)
 
     def __init__(
         self,
@@ -162,69 +186,6 @@ class Layer(LayerWeightsMixin, LayerLossesMixin, nn.Module):
         self.training = False  # Keras layers start in inference mode.
 
     # ------------------------------------------------------------------ calling
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        inputs = args[0] if args else next(iter(kwargs.values()), None)
-        if not self.built or _is_symbolic(inputs):
-            return self._first_or_symbolic_call(args, kwargs)
-        if inputs.__class__ is torch.Tensor or isinstance(inputs, torch.Tensor):
-            if inputs.dim() not in self._ranks:
-                self._check_input(inputs)
-        elif not isinstance(inputs, (list, tuple, dict)):
-            return self(_as_tensor(inputs), *args[1:], **kwargs)
-        if _EAGER_MASKS[0]:
-            return self._call_with_eager_mask(inputs, args, kwargs)
-        if kwargs:
-            return self._call_with_context(args, kwargs)
-        try:
-            return self._call_impl(*args)
-        except (RuntimeError, TypeError, IndexError) as error:
-            return self._recover(error, args, kwargs)
-
-    def _call_with_eager_mask(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
-        # Keras attaches masks to eager tensors, so a subclassed model's LSTM sees the mask its
-        # Embedding(mask_zero=True) made. Only programs that create masks take this path.
-        in_mask = getattr(inputs, "_keras_mask", None) if isinstance(inputs, torch.Tensor) else None
-        if in_mask is not None and self._call_has_mask and kwargs.get("mask") is None:
-            kwargs = {**kwargs, "mask": in_mask}
-        if kwargs:
-            out = self._call_with_context(args, kwargs)
-        else:
-            try:
-                out = self._call_impl(*args)
-            except (RuntimeError, TypeError, IndexError) as error:
-                out = self._recover(error, args, kwargs)
-        mask = kwargs.get("mask", in_mask)
-        if self._supports_masking and (self._creates_mask or mask is not None):
-            if isinstance(inputs, torch.Tensor):
-                _attach_masks(out, self.compute_mask(inputs, mask))
-        return out
-
-    def _call_with_context(self, args: tuple, kwargs: dict) -> Any:
-        training = kwargs.get("training")
-        if "training" in kwargs and not self._call_has_training:
-            kwargs = {k: v for k, v in kwargs.items() if k != "training"}
-        if "mask" in kwargs and not self._call_has_mask:
-            kwargs = {k: v for k, v in kwargs.items() if k != "mask"}
-        previous = _TRAINING_CONTEXT[0]
-        if training is not None:
-            _TRAINING_CONTEXT[0] = bool(training)
-        try:
-            return self._call_impl(*args, **kwargs)
-        except (RuntimeError, TypeError, IndexError) as error:
-            return self._recover(error, args, kwargs)
-        finally:
-            _TRAINING_CONTEXT[0] = previous
-
-    def _recover(self, error: Exception, args: tuple, kwargs: dict) -> Any:
-        """Turn a torch error into a Keras-style one, or autocast floating inputs and retry."""
-        inputs = args[0] if args else next(iter(kwargs.values()))
-        if isinstance(inputs, torch.Tensor):
-            self._check_input(inputs)
-            want = self.compute_dtype_torch
-            if self.autocast and inputs.is_floating_point() and inputs.dtype != want:
-                return self._call_impl(inputs.to(want), *args[1:], **kwargs)
-        raise error
 
     def _check_input(self, inputs: Any) -> None:
         spec = self._input_spec
@@ -379,20 +340,38 @@ class Layer(LayerWeightsMixin, LayerLossesMixin, nn.Module):
         return self._node_attribute("outputs", "output")
 
     def get_config(self) -> dict[str, Any]:
-        """The layer's constructor arguments (keys are ``__init__`` arguments)."""
-        cfg = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": policies.serialize(self._dtype_policy),
-        }
+        """The layer's config as Keras's ``get_config`` returns it (keys are ``__init__``
+        arguments; dtype a policy dict; initializers, regularizers, constraints, activations
+        and nested layers serialized as Keras writes them). A custom layer gets the Keras base
+        keys plus its recorded constructor arguments, as they were passed."""
+        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_policy.name}
         if self._activity_regularizer is not None:
             cfg["activity_regularizer"] = self._activity_regularizer
         cfg.update(getattr(self, "_init_config", {}))
+        if type(self).__module__.startswith("tkeras.") and self._keras_config:
+            return keras_ready(self, cfg)
+        from tkeras.saving.model_config import dtype_policy
+
+        cfg["dtype"] = dtype_policy(cfg["dtype"])
         return cfg
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
+        """The layer ``cls(**config)``; a tkeras layer also takes serialized values (configs
+        written by Keras), a custom one a dtype policy dict."""
+        if cls.__module__.startswith("tkeras."):
+            return cls(**revive(config))
         return cls(**config)
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
+
+
+def _positions(params: Any, names: tuple[str, ...]) -> tuple[int | None, ...]:
+    """Where each of ``names`` sits among ``call``'s positional arguments (self excluded)."""
+    positional = []
+    for pname, param in list(params.items())[1:]:
+        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            break
+        positional.append(pname)
+    return tuple(positional.index(n) if n in positional else None for n in names)

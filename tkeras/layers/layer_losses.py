@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from tkeras import regularizers
+from tkeras.backend.global_state import PROCESS
 from tkeras.backend.variable import Variable
-from tkeras.layers.call_context import _LOSSES_USED, _flat_tensors
+from tkeras.layers.call_context import _flat_tensors
+from tkeras.layers.layer_call import bump_routing, note_added_loss
 from tkeras.regularizers.regularizers import weight_penalty
 
 if TYPE_CHECKING:
@@ -39,8 +41,8 @@ class LayerLossesMixin:
         """
         if not isinstance(loss, torch.Tensor):
             loss = torch.as_tensor(loss, dtype=self.compute_dtype_torch)
-        _LOSSES_USED[0] = True
         self._losses.append(loss)
+        note_added_loss(self)
 
     @property
     def losses(self) -> list[torch.Tensor]:
@@ -88,7 +90,8 @@ class LayerLossesMixin:
             self.__dict__.pop("forward", None)
         else:
             self.__dict__["forward"] = self._forward_with_activity_loss
-            _LOSSES_USED[0] = True
+            PROCESS.losses_seen = True
+            bump_routing()
 
     def _forward_with_activity_loss(self, *args: Any, **kwargs: Any) -> Any:
         outputs = type(self).forward(self, *args, **kwargs)

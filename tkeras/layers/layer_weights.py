@@ -9,12 +9,42 @@ import numpy as np
 import torch
 
 from tkeras import constraints, initializers, regularizers
+from tkeras.backend.global_state import PROCESS
 from tkeras.backend.layout import IDENTITY, Layout
 from tkeras.backend.variable import Variable
-from tkeras.layers.call_context import _LOSSES_USED, _torch_dtype
+from tkeras.layers.call_context import _torch_dtype
+from tkeras.layers.layer_call import bump_routing
 
 if TYPE_CHECKING:
     from tkeras.layers.layer import Layer
+
+
+_AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
+
+
+def _check_weight_options(
+    layer_name: str, autocast: Any, aggregation: Any, overwrite_with_gradient: Any
+) -> None:
+    if not isinstance(autocast, bool):
+        raise ValueError(
+            f"Layer {layer_name!r}: add_weight expects `autocast` to be a bool. "
+            f"Received: autocast={autocast!r}"
+        )
+    if aggregation not in _AGGREGATIONS:
+        raise ValueError(
+            f"Layer {layer_name!r}: invalid value for argument `aggregation`. Expected one of "
+            f"{_AGGREGATIONS}. Received: aggregation={aggregation!r}"
+        )
+    if aggregation in ("sum", "only_first_replica"):
+        raise NotImplementedError(
+            f"Layer {layer_name!r}: add_weight(aggregation={aggregation!r}) is not supported by "
+            "tkeras; use 'none' or 'mean'."
+        )
+    if overwrite_with_gradient:
+        raise NotImplementedError(
+            f"Layer {layer_name!r}: add_weight(overwrite_with_gradient=True) is not supported "
+            "by tkeras (the optimizer never overwrites a variable with its gradient)."
+        )
 
 
 class LayerWeightsMixin:
@@ -41,7 +71,16 @@ class LayerWeightsMixin:
         weight is trainable; ``constraint`` projects the weight after each optimizer update.
         ``layout`` (tkeras only) converts the Keras-layout value to the torch layout it is
         stored in; custom layers leave it as the identity.
+
+        ``autocast`` and ``aggregation`` are recorded on the variable (``var.autocast``,
+        ``var.aggregation``) as Keras records them; with no mixed-precision policy the
+        variable is always in the compute dtype, so autocasting never changes it.
+
+        Differences from Keras: ``aggregation`` takes ``'none'`` or ``'mean'`` (what data
+        parallel training does to gradients); ``'sum'`` and ``'only_first_replica'`` and
+        ``overwrite_with_gradient=True`` raise NotImplementedError.
         """
+        _check_weight_options(self.name, autocast, aggregation, overwrite_with_gradient)
         regularizer = regularizers.get(regularizer)
         constraint = constraints.get(constraint)
         shape = tuple(int(d) for d in (shape or ()))
@@ -69,9 +108,12 @@ class LayerWeightsMixin:
         )
         if regularizer is not None:
             var.regularizer = regularizer
-            _LOSSES_USED[0] = True
+            PROCESS.losses_seen = True
+            bump_routing()
         if constraint is not None:
             var.constraint = constraint
+        var.autocast = bool(autocast)
+        var.aggregation = aggregation
         self.register_parameter(key, var)
         (self._own_trainable if trainable else self._own_non_trainable).append(var)
         return var
@@ -83,6 +125,8 @@ class LayerWeightsMixin:
                 for key, existing in list(params.items()):
                     if existing is value and key != name:
                         del params[key]
+        elif isinstance(value, torch.nn.Module):
+            bump_routing()  # a new sublayer may add losses or create masks
         super().__setattr__(name, value)
 
     def _sublayers(self) -> list[Layer]:

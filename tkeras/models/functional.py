@@ -135,6 +135,10 @@ class Functional(Model):
         if name is None:
             name = _functional_name() if type(self) is Functional else None
         Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        if isinstance(outputs, dict):
+            # Keras flattens a dict by sorted key: outputs, output_names and the dicts that
+            # call/predict return follow that order, whatever order the dict was written in.
+            outputs = {key: outputs[key] for key in sorted(outputs)}
         flat_in, flat_out = flatten_kt(inputs), flatten_kt(outputs)
         for kind, value, flat in (("inputs", inputs, flat_in), ("outputs", outputs, flat_out)):
             if not flat or len(flat) != _count_leaves(value):
@@ -302,13 +306,10 @@ class Functional(Model):
         return None
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "layers": [
-                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers
-            ],
-        }
+        """Keras's functional config, the one ``.keras`` files hold (saving/graph_config.py)."""
+        from tkeras.saving import graph_config
+
+        return graph_config.functional_config(self)
 
 
 def _mask_routes(nodes: list[Node]) -> dict[Node, list[tuple[str, KerasTensor]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tkeras.layers.layer import _LOSSES_USED, Layer
+from tkeras.layers.layer import Layer
 from tkeras.trainers.trainer import Trainer
 
 
@@ -33,10 +33,25 @@ class Model(Trainer, Layer):
             return
         super().__init__(**kwargs)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _LOSSES_USED[0]:
-            self._clear_losses()
-        return super().__call__(*args, **kwargs)
+    # Graph configs hold nested layer configs that from_config reads itself.
+    _revives_config = False
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
+        """A model from its config: a functional config (``layers``, ``input_layers``,
+        ``output_layers``, as Keras's and ``.keras`` files write it) becomes a functional
+        model; any other config is passed to ``cls(**config)``, serialized values revived."""
+        from tkeras.layers.config_recording import revive
+        from tkeras.saving import graph_config, object_registry
+
+        custom = object_registry.all_custom_objects(custom_objects)
+        if {"layers", "input_layers", "output_layers"} <= set(config):
+            from tkeras.models.functional import Functional
+
+            target = cls if issubclass(cls, Functional) else Functional
+            return graph_config.functional_from_config(target, config, custom)
+        with object_registry.CustomObjectScope(custom):
+            return cls(**revive(config))
 
     @property
     def layers(self) -> list[Layer]:

@@ -10,7 +10,8 @@ from torch import nn
 
 from tkeras.backend.convert import standardize_dtype
 from tkeras.layers.core.input_layer import InputLayer
-from tkeras.layers.layer import _EAGER_MASKS, Layer
+from tkeras.layers.layer import Layer
+from tkeras.layers.layer_call import bump_routing
 from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
 from tkeras.models.symbolic import KerasTensor
@@ -147,9 +148,10 @@ class Sequential(Model):
             layer._output_shape = x.shape
         self._graph_output = x
         self._call_layers = tuple(self.layers_)
-        if _makes_masks(self._call_layers):
-            # Masks then travel on the tensors (Layer's eager-mask path), as in Keras.
-            _EAGER_MASKS[0] = True
+        # Masks then travel on the tensors (Layer's mask routing), as in Keras; _makes_masks
+        # warns about a mask dropped by a layer that does not support masking.
+        _makes_masks(self._call_layers)
+        bump_routing()
         self.built = True
 
     def build_from_shape(self, input_shape: Any) -> None:
@@ -202,10 +204,16 @@ class Sequential(Model):
         return shape
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "layers": [
-                {"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers_
-            ],
-        }
+        """Keras's Sequential config, the one ``.keras`` files hold (saving/graph_config.py)."""
+        from tkeras.saving import graph_config
+
+        return graph_config.sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Sequential:
+        """The model of a Sequential config written by ``get_config``, a ``.keras`` file or
+        Keras."""
+        from tkeras.saving import graph_config, object_registry
+
+        custom = object_registry.all_custom_objects(custom_objects)
+        return graph_config.sequential_from_config(cls, config, custom)

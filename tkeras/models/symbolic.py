@@ -303,7 +303,11 @@ def _merge(a: Any, b: Any) -> Any:
 
 
 def _run(layer: Any, x: Any, meta: bool) -> Any:
-    was_training = layer.training
+    # Shape inference leaves every submodule as it found it: its own mode (a BatchNormalization
+    # frozen with .eval() inside a training model stays in eval) and its added losses.
+    modules = list(layer.modules())
+    modes = [m.training for m in modules]
+    losses = [list(m._losses) if hasattr(m, "_losses") else None for m in modules]
     layer.train(False)
     try:
         with torch.no_grad():
@@ -313,7 +317,10 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
             state.update({n: torch.empty_like(b, device="meta") for n, b in layer.named_buffers()})
             return torch.func.functional_call(layer, state, (x,), strict=False)
     finally:
-        layer.train(was_training)
+        for module, mode, added in zip(modules, modes, losses):
+            module.training = mode
+            if added is not None:
+                module._losses[:] = added
 
 
 def infer_output_shape(layer: Any, input_shape: Any) -> Any:

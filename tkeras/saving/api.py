@@ -11,7 +11,8 @@ from typing import Any
 
 import h5py
 
-from tkeras.saving import keras_zip, legacy_h5, model_config, weights_h5
+from tkeras.backend.global_state import thread_state
+from tkeras.saving import keras_zip, legacy_h5, weights_h5
 from tkeras.saving import serialization as ser
 from tkeras.saving.atomic import atomic_path
 
@@ -121,15 +122,16 @@ def model_from_config(
         >>> tkeras.saving.model_from_config(cfg).output_shape
         (None, 2)
     """
-    previous = model_config._COMPILE[0]
-    model_config._COMPILE[0] = compile
+    state = thread_state()
+    previous = state.compile
+    state.compile = compile
     try:
         with ser.SharingScope():
             return ser.deserialize_keras_object(
                 config, custom_objects=custom_objects, safe_mode=safe_mode
             )
     finally:
-        model_config._COMPILE[0] = previous
+        state.compile = previous
 
 
 def load_model(

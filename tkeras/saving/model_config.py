@@ -12,11 +12,9 @@ from typing import Any
 import torch
 
 from tkeras import config as _config
+from tkeras.backend.global_state import thread_state
 from tkeras.saving import object_registry
 from tkeras.saving import serialization as ser
-
-# Whether configs being deserialized apply their compile config (load_model(compile=False)).
-_COMPILE: list[bool] = [True]
 
 
 def dtype_policy(name: str) -> dict[str, Any]:
@@ -55,7 +53,8 @@ def layer_config(layer: Any) -> dict[str, Any]:
             "model in code."
         )
     cfg = dict(layer.get_config())
-    if not isinstance(layer, InputLayer) and isinstance(cfg.get("dtype"), str):
+    policy = getattr(layer, "_dtype_is_policy", True)
+    if not isinstance(layer, InputLayer) and policy and isinstance(cfg.get("dtype"), str):
         cfg["dtype"] = dtype_policy(cfg["dtype"])
     if ser.public_module(cls) == "keras.layers":
         # Initial `weights` are in the weights file; Keras's own configs never hold them.
@@ -232,7 +231,8 @@ def instantiate(cls: type, config: dict[str, Any], custom_objects: dict[str, Any
     if build_config and isinstance(obj, Layer) and not obj.built:
         build_from_config(obj, build_config)
     compile_config = config.get("compile_config")
-    if compile_config and _COMPILE[0] and isinstance(obj, Model):
+    # thread_state().compile: False inside load_model(compile=False).
+    if compile_config and thread_state().compile and isinstance(obj, Model):
         compile_from_config(obj, compile_config, custom_objects)
     return obj
 

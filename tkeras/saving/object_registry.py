@@ -11,10 +11,11 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
-GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}
-# The objects of the innermost ``custom_object_scope`` (Keras keeps one dict, not a stack).
-_SCOPE: list[dict[str, Any]] = [{}]
+from tkeras.backend.global_state import PROCESS, thread_state
+
+# Process-wide, as in Keras: registering a class makes it visible to every thread.
+GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = PROCESS.custom_objects
+GLOBAL_CUSTOM_NAMES: dict[Any, str] = PROCESS.custom_names
 
 
 class CustomObjectScope:
@@ -37,12 +38,14 @@ class CustomObjectScope:
         self._backup: dict[str, Any] | None = None
 
     def __enter__(self) -> CustomObjectScope:
-        self._backup = _SCOPE[0]
-        _SCOPE[0] = self.custom_objects
+        # The objects of the innermost scope, per thread (Keras keeps one dict, not a stack).
+        state = thread_state()
+        self._backup = state.custom_objects
+        state.custom_objects = self.custom_objects
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        _SCOPE[0] = self._backup if self._backup is not None else {}
+        thread_state().custom_objects = self._backup if self._backup is not None else {}
 
 
 custom_object_scope = CustomObjectScope
@@ -85,8 +88,8 @@ def register_keras_serializable(
                 f"Cannot register the class {obj.__name__!r}: it has no get_config() method, "
                 "so it could not be saved. Define get_config() (and from_config if needed)."
             )
-        GLOBAL_CUSTOM_OBJECTS[key] = obj
-        GLOBAL_CUSTOM_NAMES[obj] = key
+        PROCESS.custom_objects[key] = obj
+        PROCESS.custom_names[obj] = key
         return obj
 
     return decorator
@@ -121,7 +124,12 @@ def get_registered_object(
         >>> tkeras.saving.get_registered_object("no>such") is None
         True
     """
-    for table in (_SCOPE[0], GLOBAL_CUSTOM_OBJECTS, custom_objects, module_objects):
+    for table in (
+        thread_state().custom_objects,
+        GLOBAL_CUSTOM_OBJECTS,
+        custom_objects,
+        module_objects,
+    ):
         if table and name in table:
             return table[name]
     return None
@@ -129,4 +137,4 @@ def get_registered_object(
 
 def all_custom_objects(custom_objects: dict[str, Any] | None = None) -> dict[str, Any]:
     """The given ``custom_objects`` merged with the active scope and the global registry."""
-    return {**(custom_objects or {}), **_SCOPE[0], **GLOBAL_CUSTOM_OBJECTS}
+    return {**(custom_objects or {}), **thread_state().custom_objects, **GLOBAL_CUSTOM_OBJECTS}

@@ -9,11 +9,7 @@ stores them) load only with ``safe_mode=False``.
 
 from __future__ import annotations
 
-import base64
-import builtins
-import codecs
 import importlib
-import marshal
 import types
 import warnings
 from typing import Any
@@ -21,7 +17,29 @@ from typing import Any
 import numpy as np
 import torch
 
+from tkeras.backend.global_state import thread_state
 from tkeras.saving import object_registry
+from tkeras.saving.safe_mode import (
+    SafeModeScope,
+    check_lambda_allowed,
+    enable_unsafe_deserialization,
+    func_dump,
+    func_load,
+    in_safe_mode,
+)
+
+# Safe mode and lambda bytecode live in safe_mode.py; their names stay importable from here.
+__all__ = [
+    "SafeModeScope",
+    "SharingScope",
+    "check_lambda_allowed",
+    "deserialize_keras_object",
+    "enable_unsafe_deserialization",
+    "func_dump",
+    "func_load",
+    "in_safe_mode",
+    "serialize_keras_object",
+]
 
 PLAIN_TYPES = (str, int, float, bool)
 _SLICE_KEYS = ("start", "stop", "step")
@@ -41,45 +59,6 @@ _FAMILIES = (
 # Keras families that hold plain functions, searched for ``module == "builtins"`` functions.
 _FUNCTION_FAMILIES = ("tkeras.activations", "tkeras.losses", "tkeras.metrics")
 _DTYPE_POLICIES = ("DTypePolicy", "FloatDTypePolicy", "Policy")
-
-# None: not set (safe). Set by SafeModeScope and enable_unsafe_deserialization.
-_SAFE_MODE: list[bool | None] = [None]
-# id -> object for "shared_object_id" entries, while one load runs.
-_SHARED: list[dict[int, Any] | None] = [None]
-
-
-class SafeModeScope:
-    """Set the safe mode of every nested deserialization inside a ``with`` block."""
-
-    def __init__(self, safe_mode: bool | None = True) -> None:
-        self.safe_mode = safe_mode
-
-    def __enter__(self) -> SafeModeScope:
-        self._previous = _SAFE_MODE[0]
-        if self.safe_mode is not None:
-            _SAFE_MODE[0] = bool(self.safe_mode)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        _SAFE_MODE[0] = self._previous
-
-
-def enable_unsafe_deserialization() -> None:
-    """Allow lambdas to be deserialized everywhere (Keras's ``keras.config`` switch).
-
-    Example:
-        >>> import tkeras
-        >>> tkeras.saving.enable_unsafe_deserialization()
-        >>> tkeras.saving.serialization.in_safe_mode()
-        False
-        >>> tkeras.saving.serialization._SAFE_MODE[0] = None  # back to the default
-    """
-    _SAFE_MODE[0] = False
-
-
-def in_safe_mode() -> bool:
-    """Whether lambdas are refused (the default)."""
-    return _SAFE_MODE[0] is not False
 
 
 # --------------------------------------------------------------------------- serializing
@@ -244,43 +223,6 @@ def _serialize_instance(obj: Any) -> dict[str, Any]:
     return config
 
 
-def func_dump(fn: Any) -> tuple[str, Any, Any]:
-    """A function's bytecode (base64 of ``marshal``), defaults and closure, as Keras dumps it."""
-    code = codecs.encode(marshal.dumps(fn.__code__), "base64").decode("ascii")
-    closure = tuple(c.cell_contents for c in fn.__closure__) if fn.__closure__ else None
-    return code, fn.__defaults__, closure
-
-
-def func_load(code: Any, defaults: Any = None, closure: Any = None) -> Any:
-    """The function of a ``func_dump`` (runs stored bytecode: only with safe_mode=False)."""
-    if isinstance(code, (list, tuple)):
-        code, defaults, closure = code
-    if isinstance(defaults, list):
-        defaults = tuple(defaults)
-    if closure is not None:
-        closure = tuple(types.CellType(value) for value in closure)
-    raw = base64.b64decode(code.encode("ascii"))
-    code_obj = marshal.loads(raw)
-    return types.FunctionType(
-        code_obj, _lambda_globals(), name=code_obj.co_name, argdefs=defaults, closure=closure
-    )
-
-
-def _lambda_globals() -> dict[str, Any]:
-    import tkeras
-
-    # A lambda saved by Keras refers to `keras`, `ops` or `np`; here they are tkeras's.
-    return {
-        "__builtins__": builtins,
-        "keras": tkeras,
-        "tkeras": tkeras,
-        "torch": torch,
-        "np": np,
-        "numpy": np,
-        "ops": getattr(tkeras, "ops", None),
-    }
-
-
 # --------------------------------------------------------------------------- deserializing
 
 
@@ -307,8 +249,8 @@ def deserialize_keras_object(
     module_objects = kwargs.pop("module_objects", None)
     if kwargs:
         raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
-    if _SAFE_MODE[0] is not None:
-        safe_mode = _SAFE_MODE[0]
+    if thread_state().safe_mode is not None:
+        safe_mode = thread_state().safe_mode
     custom_objects = object_registry.all_custom_objects(custom_objects)
     if module_objects:
         custom_objects = {**module_objects, **custom_objects}
@@ -342,7 +284,7 @@ def _deserialize(config: Any, custom_objects: dict[str, Any]) -> Any:
         )
     if class_name in _DTYPE_POLICIES:
         return _policy_name(config)
-    shared = _SHARED[0]
+    shared = thread_state().shared
     if shared is not None and config.get("shared_object_id") in shared:
         return shared[config["shared_object_id"]]
     cls = resolve_class(config, custom_objects)
@@ -384,17 +326,6 @@ def _deserialize_special(class_name: str, inner: Any, custom_objects: dict[str, 
     if class_name == "__typespec__":
         raise TypeError("TensorFlow TypeSpec configs cannot be deserialized by tkeras.")
     return _NOT_SPECIAL
-
-
-def check_lambda_allowed(what: str) -> None:
-    """Raise unless safe mode is off: loading a lambda runs code stored in the file."""
-    if in_safe_mode():
-        raise ValueError(
-            f"Requested the deserialization of {what}. This carries a potential risk of "
-            "arbitrary code execution and thus it is disallowed by default. If you trust the "
-            "source of the file, pass `safe_mode=False` to the loading function, or call "
-            "`tkeras.saving.enable_unsafe_deserialization()`."
-        )
 
 
 def _policy_name(config: dict[str, Any]) -> str:
@@ -498,9 +429,10 @@ class SharingScope:
     """Reuse objects that a config lists twice (``shared_object_id``) during one load."""
 
     def __enter__(self) -> SharingScope:
-        self._previous = _SHARED[0]
-        _SHARED[0] = {}
+        state = thread_state()
+        self._previous = state.shared
+        state.shared = {}
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        _SHARED[0] = self._previous
+        thread_state().shared = self._previous

@@ -16,6 +16,7 @@ fit is skipped with a warning instead).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
 from typing import Any
 
@@ -81,20 +82,22 @@ def _has_layer(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and any(_has_layer(v) for v in value)
 
 
-_BASE_ATTRS: set[str] = set()
-
-
-def _base_attrs() -> set[str]:
+@functools.cache
+def _base_attrs() -> frozenset[str]:
     """Attribute names every tkeras model has (Keras skips a bare Layer's attributes)."""
-    if not _BASE_ATTRS:
-        from tkeras.layers.layer import Layer
-        from tkeras.models.model import Model
+    from tkeras.layers.layer import Layer
+    from tkeras.models.model import Model
 
-        _BASE_ATTRS.update(vars(Layer(name="_walk_probe")))
-        _BASE_ATTRS.update(vars(Model(name="_walk_probe_model")))
-        _BASE_ATTRS.update(dir(Model))
-        _BASE_ATTRS.update({"optimizer", "loss", "history"})
-    return _BASE_ATTRS
+    return frozenset(
+        {
+            *vars(Layer(name="_walk_probe")),
+            *vars(Model(name="_walk_probe_model")),
+            *dir(Model),
+            "optimizer",
+            "loss",
+            "history",
+        }
+    )
 
 
 def _children(obj: Any) -> list[tuple[str, Any]]:

@@ -1,11 +1,13 @@
-"""Keras-style unique names: ``dense``, ``dense_1``, ..."""
+"""Keras-style unique names: ``dense``, ``dense_1``, ...
+
+The counters are per thread (``backend/global_state.py``), as Keras's ``object_name_uids``.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
-_UIDS: defaultdict[str, int] = defaultdict(int)
+from tkeras.backend.global_state import thread_state
 
 
 def to_snake_case(name: str) -> str:
@@ -15,8 +17,9 @@ def to_snake_case(name: str) -> str:
 
 
 def uniquify(name: str) -> str:
-    unique = f"{name}_{_UIDS[name]}" if name in _UIDS else name
-    _UIDS[name] += 1
+    uids = thread_state().name_uids
+    unique = f"{name}_{uids[name]}" if name in uids else name
+    uids[name] += 1
     return unique
 
 
@@ -25,4 +28,4 @@ def auto_name(class_name: str) -> str:
 
 
 def reset_uids() -> None:
-    _UIDS.clear()
+    thread_state().name_uids.clear()

@@ -9,7 +9,6 @@ attention probabilities with an optional seeded generator.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
@@ -21,16 +20,10 @@ from tkeras.layers.layer import Layer, _is_symbolic, resolve_training
 from tkeras.layers.validation import rate as check_rate
 from tkeras.models.symbolic import KerasTensor, Node
 
-_SIGNATURES: dict[type, inspect.Signature] = {}
-
 
 def bind_call(layer: Layer, args: tuple, kwargs: dict) -> dict[str, Any]:
     """The arguments of ``layer.call(*args, **kwargs)`` by name, defaults filled in."""
-    cls = type(layer)
-    sig = _SIGNATURES.get(cls)
-    if sig is None:
-        sig = _SIGNATURES[cls] = inspect.signature(cls.call)
-    bound = sig.bind(layer, *args, **kwargs)
+    bound = type(layer)._call_signature.bind(layer, *args, **kwargs)
     bound.apply_defaults()
     arguments = dict(bound.arguments)
     del arguments["self"]
@@ -54,20 +47,6 @@ def symbolic_outputs(layer: Layer, args: tuple, kwargs: dict, shapes: list[tuple
     )
     node.outputs = outputs[0] if len(outputs) == 1 else outputs
     return node.outputs
-
-
-def as_float_tensor(x: Any, like: torch.Tensor | None, dtype: torch.dtype | None) -> Any:
-    """``x`` as a tensor (on ``like``'s device), floating values cast to ``dtype`` (unless None);
-    for retries after an error."""
-    if x is None:
-        return None
-    if not isinstance(x, torch.Tensor):
-        x = convert_to_tensor(x)
-        if like is not None:
-            x = x.to(like.device)
-    if dtype is not None and x.is_floating_point() and x.dtype != dtype:
-        x = x.to(dtype)
-    return x
 
 
 def as_mask(mask: Any, like: torch.Tensor) -> torch.Tensor:
@@ -259,19 +238,12 @@ class _BaseAttention(Layer):
             out.append((*shapes[0][:-1], key_shape[-2]))
         return symbolic_outputs(self, args, kwargs, out)
 
-    def _recover(self, error: Exception, args: tuple, kwargs: dict) -> Any:
-        """Turn a torch error into a Keras-style one, or convert and autocast inputs and retry."""
+    def _explain_error(self, error: Exception, args: tuple, kwargs: dict) -> None:
+        """Turn a torch error into a Keras-style one naming the shapes received."""
         call = bind_call(self, args, kwargs)
         inputs = call["inputs"]
         self._validate_inputs(inputs, call["mask"])
-        like = next((x for x in inputs if isinstance(x, torch.Tensor)), None)
-        want = self.compute_dtype_torch if self.autocast else None
-        fixed = [as_float_tensor(x, like, want) for x in inputs]
-        self._check_shapes([tuple(x.shape) for x in fixed])
-        if all(a is b for a, b in zip(fixed, inputs)):
-            raise error
-        call["inputs"] = fixed
-        return self._call_impl(**call)
+        self._check_shapes([shape_of(x) for x in inputs])
 
     def get_config(self) -> dict[str, Any]:
         cfg = super().get_config()

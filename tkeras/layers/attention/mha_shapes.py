@@ -7,7 +7,6 @@ from typing import Any
 import torch
 
 from tkeras.layers.attention.base_attention import (
-    as_float_tensor,
     bind_call,
     shape_of,
     symbolic_outputs,
@@ -107,16 +106,8 @@ class MHAShapesMixin:
                 f"value.shape={shapes[1]} and key.shape={shapes[2]}"
             )
 
-    def _recover(self, error: Exception, args: tuple, kwargs: dict) -> Any:
-        """Turn a torch error into a Keras-style one, or convert and autocast inputs and retry."""
+    def _explain_error(self, error: Exception, args: tuple, kwargs: dict) -> None:
+        """Turn a torch error into a Keras-style one naming the shapes received."""
         call = bind_call(self, args, kwargs)
         tensors = [call[n] for n in ("query", "value", "key")]
-        shapes = [shape_of(x) for x in tensors if x is not None]
-        self._check_call_shapes(shapes)
-        like = next((x for x in tensors if isinstance(x, torch.Tensor)), None)
-        want = self.compute_dtype_torch if self.autocast else None
-        fixed = [as_float_tensor(x, like, want) for x in tensors]
-        if all(a is b for a, b in zip(fixed, tensors)):
-            raise error
-        call.update(zip(("query", "value", "key"), fixed))
-        return self._call_impl(**call)
+        self._check_call_shapes([shape_of(x) for x in tensors if x is not None])

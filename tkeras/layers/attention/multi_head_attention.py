@@ -93,6 +93,9 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
         ((4, 6, 16), (4, 2, 6, 9))
     """
 
+    # Keras's config has no flash_attention key (tkeras keeps one set by hand).
+    _config_omit_if_none = ("flash_attention",)
+
     # In a functional model, the masks of the tensors given as query/value/key fill these.
     _input_mask_kwargs = {"query": "query_mask", "value": "value_mask", "key": "key_mask"}
 

@@ -39,6 +39,9 @@ class Dense(Layer):
         torch.Size([2, 3])
     """
 
+    # Keras's Dense config has no activity_regularizer key (it keeps one set by hand here).
+    _config_omit_if_none = ("activity_regularizer",)
+
     def __init__(
         self,
         units: int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 from typing import Any
 
 import torch
@@ -10,7 +11,7 @@ import torch.nn.functional as F
 
 from tkeras import constraints, regularizers
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import _EAGER_MASKS, Layer, not_implemented
+from tkeras.layers.layer import Layer, not_implemented
 from tkeras.layers.validation import positive_int
 
 # The id dtypes F.embedding takes as they are; other dtypes are cast (floats only if integral).
@@ -42,6 +43,9 @@ class Embedding(Layer):
         >>> tkeras.layers.Embedding(10, 4)(torch.tensor([[1, 2, 3]])).shape
         torch.Size([1, 3, 4])
     """
+
+    # Keras's Embedding config always lists activity_regularizer.
+    _config_defaults = MappingProxyType({"activity_regularizer": None})
 
     def __init__(
         self,
@@ -75,8 +79,6 @@ class Embedding(Layer):
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self._creates_mask = self.mask_zero
-        if self.mask_zero:
-            _EAGER_MASKS[0] = True
         self.input_length = input_length
         if input_length is not None:
             positive_int(self, "input_length", input_length)

@@ -65,8 +65,18 @@ class InputLayer(Layer):
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape
 
+    # Keras's InputLayer config writes the dtype as a plain string.
+    _dtype_is_policy = False
+
     def get_config(self) -> dict[str, Any]:
-        return {"batch_shape": self.batch_shape, "dtype": self.input_dtype, "name": self.name}
+        return {
+            "batch_shape": self.batch_shape,
+            "dtype": self.input_dtype,
+            "sparse": False,
+            "ragged": False,
+            "name": self.name,
+            "optional": False,
+        }
 
 
 def Input(

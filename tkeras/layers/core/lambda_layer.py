@@ -58,6 +58,9 @@ class Lambda(Layer):
         [[3.0, 3.0]]
     """
 
+    # get_config holds the function objects; files get saving/graph_config.lambda_config.
+    _keras_config = False
+
     def __init__(
         self,
         function: Any,

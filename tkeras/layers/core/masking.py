@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import _EAGER_MASKS, Layer
+from tkeras.layers.layer import Layer
 
 
 class Masking(Layer):
@@ -32,7 +32,6 @@ class Masking(Layer):
         self.mask_value = mask_value
         self.supports_masking = True
         self._creates_mask = True
-        _EAGER_MASKS[0] = True
         self.input_spec = InputSpec(min_ndim=2)
         self.built = True
 

@@ -30,6 +30,9 @@ class TorchModuleWrapper(Layer):
         torch.Size([2, 3])
     """
 
+    # get_config holds the torch module itself, as Keras's does.
+    _keras_config = False
+
     def __init__(
         self, module: nn.Module, name: str | None = None, output_shape: Any = None, **kwargs: Any
     ) -> None:

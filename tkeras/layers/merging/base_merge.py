@@ -33,14 +33,6 @@ def _expansion(ranks: list[int]) -> list[Any] | None:
     return [None if r == top else (slice(None),) + (None,) * (top - r) for r in ranks]
 
 
-def _as_tensors(inputs: Any) -> list[torch.Tensor]:
-    """Array-likes in an input list as tensors, on the device of the first tensor among them."""
-    from tkeras.backend.convert import convert_to_tensor
-
-    device = next((x.device for x in inputs if isinstance(x, torch.Tensor)), None)
-    return [convert_to_tensor(x, device=device) for x in inputs]
-
-
 class _Merge(Layer):
     """Base of the merge layers: called on a list of tensors, returns one tensor.
 
@@ -99,14 +91,11 @@ class _Merge(Layer):
     def _check_input(self, inputs: Any) -> None:
         self._shape_list(tuple(inputs.shape))
 
-    def _recover(self, error: Exception, args: tuple, kwargs: dict) -> Any:
-        """Convert array-likes and retry, or explain a torch error by the shapes received."""
+    def _explain_error(self, error: Exception, args: tuple, kwargs: dict) -> None:
+        """Explain a torch error by the shapes received."""
         inputs = args[0] if args else next(iter(kwargs.values()))
-        if isinstance(inputs, (list, tuple)):
-            if not all(isinstance(x, torch.Tensor) for x in inputs):
-                return self._call_impl(_as_tensors(inputs), *args[1:], **kwargs)
+        if isinstance(inputs, (list, tuple)) and all(isinstance(x, torch.Tensor) for x in inputs):
             self.compute_output_shape([tuple(x.shape) for x in inputs])
-        raise error
 
     # ------------------------------------------------------------------ elementwise shapes
 

@@ -34,6 +34,9 @@ class _SpatialDropout(_Noise):
         seed: None or an int (the layer's own generator).
     """
 
+    # Keras's SpatialDropout configs write the dtype as a plain string.
+    _dtype_is_policy = False
+
     def __init__(
         self,
         rank: int,
