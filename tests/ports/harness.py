@@ -10,7 +10,8 @@ with tkeras, with the same numpy seed, and:
   ``set_weights``: the two libraries share the weight order and layouts);
 - ``fit`` runs with ``shuffle=False`` in both runs, so both see the same batches.
 
-Nothing else changes. Dropout and random ops still draw different numbers in each library,
+Nothing else changes, except that ``run_both(..., dropout=False)`` gives every Dropout layer
+rate 0 in both runs. Otherwise Dropout and random ops draw different numbers in each library,
 so programs using them compare within a looser tolerance.
 """
 
@@ -60,9 +61,36 @@ def _patched(lib: Any, weights: list, record: bool):
             setattr(model_cls, name, fn)
 
 
-def run_both(program: Callable[[Any], Any], seed: int = 0) -> tuple[Any, Any]:
-    """``(keras result, tkeras result)`` of ``program`` run with each library."""
+@contextlib.contextmanager
+def _no_dropout(lib: Any):
+    layer = lib.layers.Dropout
+    original = layer.__init__
+
+    def init(self, rate, *args, **kwargs):
+        original(self, 0.0, *args, **kwargs)
+
+    layer.__init__ = init
+    try:
+        yield
+    finally:
+        layer.__init__ = original
+
+
+def run_both(program: Callable[[Any], Any], seed: int = 0, dropout: bool = True) -> tuple[Any, Any]:
+    """``(keras result, tkeras result)`` of ``program`` run with each library.
+
+    ``dropout=False`` builds every ``layers.Dropout`` with rate 0 in both runs (the two
+    libraries draw different masks), so a program with Dropout layers can match closely.
+    """
     weights: list = []
+    with contextlib.ExitStack() as stack:
+        if not dropout:
+            stack.enter_context(_no_dropout(keras))
+            stack.enter_context(_no_dropout(tkeras))
+        return _run_both(program, seed, weights)
+
+
+def _run_both(program: Callable[[Any], Any], seed: int, weights: list) -> tuple[Any, Any]:
     with _patched(keras, weights, record=True):
         np.random.seed(seed)
         keras.utils.set_random_seed(seed)
