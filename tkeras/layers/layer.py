@@ -42,7 +42,6 @@ from tkeras.layers.input_spec import ANY_RANK, InputSpec
 from tkeras.layers.layer_call import LayerCallMixin
 from tkeras.layers.layer_losses import LayerLossesMixin, add_activity_loss
 from tkeras.layers.layer_weights import LayerWeightsMixin
-from tkeras.mixed_precision import policy as policies
 from tkeras.mixed_precision.layer_policy import set_layer_policy
 from tkeras.utils.naming import auto_name
 
