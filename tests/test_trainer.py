@@ -217,13 +217,6 @@ def test_unrecognized_input_type_and_y_with_a_loader_raise():
         classifier().fit(loader, np.zeros(4), verbose=0)
 
 
-def test_fit_under_torchrun_is_not_supported_yet(monkeypatch):
-    monkeypatch.setenv("WORLD_SIZE", "2")
-    x, y = data()
-    with pytest.raises(NotImplementedError, match=r"WORLD_SIZE=2"):
-        classifier().fit(x, y, verbose=0)
-
-
 def test_fit_without_optimizer_or_loss_raises():
     x, y = data()
     model = classifier(compile=False)
