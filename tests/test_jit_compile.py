@@ -88,3 +88,20 @@ def test_auto_is_eager_as_keras_on_torch_and_bad_values_raise():
     with pytest.warns(UserWarning, match="`jit_compile` cannot also be True"):
         model.compile("sgd", "mse", jit_compile=True, run_eagerly=True)
     assert model.jit_compile is False
+
+
+@pytest.mark.gpu
+def test_compiled_fit_on_the_accelerator_matches_eager():
+    device = torch.device("cuda" if torch.cuda.is_available() else "mps")
+    x, y = _data()
+    losses = []
+    for jit in (False, True):
+        model = _model()
+        model.to(device)
+        model.compile(
+            tkeras.optimizers.SGD(0.1),
+            tkeras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            jit_compile=jit,
+        )
+        losses.append(model.fit(x, y, batch_size=8, epochs=2, verbose=0).history["loss"])
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-4, atol=1e-5)

@@ -316,3 +316,40 @@ def test_policies_round_trip_through_keras_files(tmp_path):
     k_reloaded = keras.saving.load_model(k_path)
     assert type(from_keras.optimizer).__name__ == type(k_reloaded.optimizer).__name__ == "SGD"
     assert from_keras.dtype_policy.name == k_reloaded.dtype_policy.name == "float32"
+
+
+# ---------------------------------------------------------------------------- GPU (CUDA/MPS)
+
+
+def _accelerator():
+    return torch.device("cuda" if torch.cuda.is_available() else "mps")
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_policies_on_the_accelerator_match_the_cpu(policy):
+    tkeras.mixed_precision.set_global_policy(policy)
+    model = _mlp(tkeras)
+    x = torch.from_numpy(np.random.default_rng(4).standard_normal((8, 6)).astype("float32"))
+    cpu = model(x)
+    model.to(_accelerator())
+    out = model(x.to(_accelerator()))
+    assert out.dtype == cpu.dtype == torch.float32
+    want = torch.float16 if policy == "mixed_float16" else torch.bfloat16
+    assert model.layers[0](x.to(_accelerator())).dtype == want
+    np.testing.assert_allclose(out.cpu().detach().numpy(), cpu.detach().numpy(), atol=TOL[policy])
+
+
+@pytest.mark.gpu
+def test_mixed_float16_fit_on_the_accelerator_scales_the_loss():
+    tkeras.mixed_precision.set_global_policy("mixed_float16")
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((64, 6)).astype("float32"), rng.integers(0, 4, 64)
+    model = _mlp(tkeras)
+    model.to(_accelerator())
+    model.compile(tkeras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert float(model.optimizer.dynamic_scale) > 0
+    assert {w.dtype for w in model.weights} == {torch.float32}
+    assert all(w.device.type == _accelerator().type for w in model.weights)
