@@ -5,10 +5,10 @@ Keras casts a layer's floating inputs to its compute dtype and, under a ``mixed_
 reads every float32 variable as a float16/bfloat16 copy inside the call. tkeras gets the same
 from ``torch.autocast(dtype=compute_dtype)`` around a mixed layer's call: matmuls, convolutions
 and the fused RNNs run in the compute dtype on cast weights, while the variables (and their
-gradients) stay float32; the outputs of a layer that owns variables are cast to the compute
-dtype, so its output dtype is Keras's. A layer whose policy is not mixed disables autocast for
-its call, so ``Dense(..., dtype="float32")`` as the last layer of a mixed model computes and
-outputs float32.
+gradients) stay float32; outputs are cast to the compute dtype (unless a sublayer has another
+policy), so a layer's output dtype is Keras's. A layer whose policy is not mixed disables
+autocast for its call, so ``Dense(..., dtype="float32")`` as the last layer of a mixed model
+computes and outputs float32.
 
 Layers with the default float32 policy created while the global policy is float32 never take
 this path: their call is not touched (no cost).
@@ -77,21 +77,56 @@ def policy_call(layer: Any, *args: Any, **kwargs: Any) -> Any:
         if layer.autocast:
             args, kwargs = _cast(args, want), _cast(kwargs, want)
         return nn.Module._call_impl(layer, *args, **kwargs)
+    mixed = layer._variable_torch is not compute
+    if mixed and (
+        layer.__dict__.get("_policy_upcast") or getattr(layer, "_computes_in_float32", False)
+    ):
+        return _cast(_call_in(layer, args, kwargs, layer._variable_torch, device), compute)
     if layer.autocast:
         args, kwargs = _cast(args, compute), _cast(kwargs, compute)
-    if layer._variable_torch is not compute:
-        with torch.autocast(device.type, dtype=compute):
-            out = nn.Module._call_impl(layer, *args, **kwargs)
+    if mixed:
+        try:
+            with torch.autocast(device.type, dtype=compute):
+                out = nn.Module._call_impl(layer, *args, **kwargs)
+        except RuntimeError as error:
+            if "type" not in str(error):
+                raise
+            # An op that needs matching dtypes outside autocast's lists (a normalization's
+            # hand-written statistics): compute in float32 and cast back, which is what Keras
+            # does for its normalization layers. Decided once per layer.
+            layer.__dict__["_policy_upcast"] = True
+            return _cast(_call_in(layer, args, kwargs, layer._variable_torch, device), compute)
         # Keras reads each variable as a compute-dtype copy, so ops on them (``x * self.w``)
-        # give compute-dtype results where autocast would promote to float32: a layer that
-        # owns variables casts its outputs. A container's outputs are its sublayers'.
-        if layer._own_trainable or layer._own_non_trainable:
+        # give compute-dtype results where autocast would promote to float32, and layers
+        # that upcast internally return the compute dtype: outputs are cast, unless a
+        # sublayer has another policy (a float32 last layer decides a model's output dtype).
+        if _casts_outputs(layer):
             return _cast(out, compute)
         return out
     if torch.is_autocast_enabled(device.type):
         with torch.autocast(device.type, enabled=False):
             return nn.Module._call_impl(layer, *args, **kwargs)
     return nn.Module._call_impl(layer, *args, **kwargs)
+
+
+def _call_in(layer: Any, args: tuple, kwargs: dict, dtype: torch.dtype, device: Any) -> Any:
+    """``layer``'s call with floating inputs in ``dtype`` and autocast off."""
+    args, kwargs = _cast(args, dtype), _cast(kwargs, dtype)
+    with torch.autocast(device.type, enabled=False):
+        return nn.Module._call_impl(layer, *args, **kwargs)
+
+
+def _casts_outputs(layer: Any) -> bool:
+    cached = layer.__dict__.get("_policy_casts_outputs")
+    if cached is None:
+        compute = layer._compute_torch
+        cached = all(
+            getattr(m, "_compute_torch", compute) is compute
+            for m in layer.modules()
+            if m is not layer
+        )
+        layer.__dict__["_policy_casts_outputs"] = cached
+    return cached
 
 
 def set_layer_policy(layer: Any, value: Any) -> None:
@@ -110,3 +145,4 @@ def set_layer_policy(layer: Any, value: Any) -> None:
         object.__setattr__(layer, "_call_impl", functools.partial(policy_call, layer))
     else:
         layer.__dict__.pop("_call_impl", None)
+    layer.__dict__.pop("_policy_casts_outputs", None)
