@@ -135,8 +135,9 @@ def test_op_on_symbolic_tensor_inside_model_trains():
 def test_shape_mismatch_names_the_op_and_both_shapes():
     x, y = tkeras.Input((4,)), tkeras.Input((5,))
     with pytest.raises(
-        ValueError, match=r"Operation 'add(_\d+)?' \(Add\) cannot be applied to symbolic "
-        r"inputs of shapes \(None, 4\), \(None, 5\)"
+        ValueError,
+        match=r"Operation 'add(_\d+)?' \(Add\) cannot be applied to symbolic "
+        r"inputs of shapes \(None, 4\), \(None, 5\)",
     ):
         x + y
     with pytest.raises(ValueError, match=r"\(Matmul\).*\(None, 4\), \(None, 5\)"):

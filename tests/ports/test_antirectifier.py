@@ -4,7 +4,8 @@ Source: https://keras.io/examples/keras_recipes/antirectifier/ (keras-team/keras
 examples/keras_recipes/antirectifier.py), Keras 3 version: the layer's `call` uses
 `keras.ops` (`inputs -= ops.mean(...)`, `ops.relu`, `ops.concatenate`, `ops.matmul` on its
 own kernel), `get_config` with `initializers.serialize`. MNIST replaced by 96 random
-784-feature samples; 2 epochs. Run with Dropout at rate 0 in both libraries (harness), the losses agree to 1e-4.
+784-feature samples; 2 epochs. Run with Dropout at rate 0 in both libraries (harness),
+the losses agree to 1e-4.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Source: https://keras.io/examples/vision/knowledge_distillation/ (keras-team/ker
 examples/vision/knowledge_distillation.py). Unchanged program logic: a `Distiller` model that
 overrides `compile()` (extra loss functions, alpha, temperature), `compute_loss()` (without a
 `training` argument, with `allow_empty`) and `call()`; teacher and student Sequential
-convnets; `clone_model` of the student. MNIST replaced by 32 random 28x28 images; 1 epoch each; the teacher's convs have 64/128
-filters instead of 256/512 (test time).
+convnets; `clone_model` of the student. MNIST replaced by 32 random 28x28 images; 1 epoch
+each; the teacher's convs have 64/128 filters instead of 256/512 (test time).
 """
 
 from __future__ import annotations

@@ -40,7 +40,15 @@ from tkeras.activations.activations import (
     tanh_shrink,
     threshold,
 )
+from tkeras.models.operation import install as _install
+from tkeras.ops.keras_names import ACTIVATIONS as _ACTIVATIONS
 from tkeras.utils.registry import Registry
+
+# Each activation records a graph node when given a symbolic KerasTensor (functional models).
+# Wrapped before the registry is filled, so `activations.get("tanh") is activations.tanh`
+# (layers compare with them to pick fused kernels).
+
+_install([_sys.modules[__name__]], _ACTIVATIONS)
 
 REGISTRY = Registry("activation")
 ALL_OBJECTS = (
@@ -103,9 +111,9 @@ def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
 
 def serialize(activation: Callable[..., Any]) -> str | Callable[..., Any]:
     """The registered name of an activation, or the callable itself if it has none."""
-    activation = getattr(activation, "__wrapped__", activation)
+    plain = getattr(activation, "__wrapped__", activation)
     for name, fn in REGISTRY.items():
-        if fn is activation and name not in ("swish", "hard_swish"):
+        if getattr(fn, "__wrapped__", fn) is plain and name not in ("swish", "hard_swish"):
             return name
     return activation
 
@@ -154,10 +162,3 @@ __all__ = [
     "tanh_shrink",
     "threshold",
 ]
-
-# Each activation records a graph node when given a symbolic KerasTensor (functional models);
-# the registry keeps the plain functions, so layers built from names pay nothing for it.
-from tkeras.models.operation import install as _install  # noqa: E402
-from tkeras.ops.keras_names import ACTIVATIONS as _ACTIVATIONS  # noqa: E402
-
-_install([_sys.modules[__name__]], _ACTIVATIONS)

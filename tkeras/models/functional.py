@@ -148,6 +148,10 @@ class Functional(Model):
                 )
         self._inputs_struct = inputs
         self._outputs_struct = outputs
+        # Keras returns the tensor itself (not a one-element list) for outputs=[out].
+        self._call_outputs = (
+            outputs[0] if isinstance(outputs, (list, tuple)) and len(outputs) == 1 else outputs
+        )
         self._flat_inputs = flat_in
         self._flat_outputs = flat_out
         self._input_dtypes = [standardize_dtype(t.dtype) for t in flat_in]
@@ -162,7 +166,7 @@ class Functional(Model):
         self._mask_routes = _mask_routes(self._nodes)
         self.built = True
         self._build_shape = map_kt(lambda t: t.shape, inputs)
-        self._output_shape = map_kt(lambda t: t.shape, outputs)
+        self._output_shape = map_kt(lambda t: t.shape, self._call_outputs)
 
     @property
     def layers(self) -> list[Layer]:
@@ -297,10 +301,10 @@ class Functional(Model):
                     for t, m in zip(flat, new_masks):
                         if m is not None:
                             masks[id(t)] = m
-        return map_kt(lambda t: get(id(t)), self._outputs_struct)
+        return map_kt(lambda t: get(id(t)), self._call_outputs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
-        return map_kt(lambda t: t.shape, self._outputs_struct)
+        return map_kt(lambda t: t.shape, self._call_outputs)
 
     def build_from_shape(self, input_shape: Any) -> None:
         return None

@@ -38,18 +38,26 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
-        """A model from its config: a functional config (``layers``, ``input_layers``,
-        ``output_layers``, as Keras's and ``.keras`` files write it) becomes a functional
-        model; any other config is passed to ``cls(**config)``, serialized values revived."""
+        """A model from its config: a Keras functional or Sequential config (as Keras or
+        tkeras wrote it, ``get_config()``), or a subclass's own ``get_config()`` keys
+        (serialized values revived).
+
+        Args:
+            config: the config dict.
+            custom_objects: ``{name: class or function}`` for custom layers in the config.
+        """
         from tkeras.layers.config_recording import revive
+        from tkeras.models.functional import Functional
+        from tkeras.models.sequential import Sequential
         from tkeras.saving import graph_config, object_registry
 
         custom = object_registry.all_custom_objects(custom_objects)
-        if {"layers", "input_layers", "output_layers"} <= set(config):
-            from tkeras.models.functional import Functional
-
-            target = cls if issubclass(cls, Functional) else Functional
+        if isinstance(config, dict) and "input_layers" in config and "output_layers" in config:
+            target = Functional if cls is Model or issubclass(cls, Sequential) else cls
             return graph_config.functional_from_config(target, config, custom)
+        if isinstance(config, dict) and "layers" in config:
+            target = cls if issubclass(cls, Sequential) else Sequential
+            return graph_config.sequential_from_config(target, config, custom)
         with object_registry.CustomObjectScope(custom):
             return cls(**revive(config))
 

@@ -309,6 +309,10 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
     modes = [m.training for m in modules]
     losses = [list(m._losses) if hasattr(m, "_losses") else None for m in modules]
     layer.train(False)
+    # A real run may write weights (``self.kernel.assign(...)`` in call): put values back.
+    saved = (
+        [] if meta else [(t, t.detach().clone()) for t in (*layer.parameters(), *layer.buffers())]
+    )
     try:
         with torch.no_grad():
             if not meta:
@@ -317,6 +321,9 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
             state.update({n: torch.empty_like(b, device="meta") for n, b in layer.named_buffers()})
             return torch.func.functional_call(layer, state, (x,), strict=False)
     finally:
+        with torch.no_grad():
+            for tensor, value in saved:
+                tensor.copy_(value)
         for module, mode, added in zip(modules, modes, losses):
             module.training = mode
             if added is not None:
@@ -329,7 +336,8 @@ def infer_output_shape(layer: Any, input_shape: Any) -> Any:
     for sizes in _TRIAL_SIZES:
         try:
             y = _run(layer, _trial_tensors(input_shape, sizes, "meta"), meta=True)
-        except (RuntimeError, NotImplementedError, TypeError, ValueError):
+        except (RuntimeError, NotImplementedError, TypeError, ValueError, AttributeError):
+            # AttributeError: call() used a Variable method (assign) on a meta stand-in.
             y = _run(layer, _trial_tensors(input_shape, sizes, "cpu"), meta=False)
         results.append(_out_shapes(y))
     merged = _merge(results[0], results[1])
