@@ -61,9 +61,6 @@ ALLOWLIST: dict[str, str] = {
 # reach: qualified name -> what to fix and where. Each runs as a strict xfail, so the fix makes
 # it XPASS and fail until its entry is removed here.
 KNOWN_GAPS: dict[str, str] = {
-    "Layer.compute_mask": "tkeras/layers/layer.py: Keras names the argument `previous_mask`.",
-    "Model.compute_mask": "inherited from Layer.compute_mask (tkeras/layers/layer.py).",
-    "Sequential.compute_mask": "inherited from Layer.compute_mask (tkeras/layers/layer.py).",
     "Sequential.build": "tkeras/models/sequential.py: Keras's default is input_shape=None.",
     "optimizers.schedules.serialize": "tkeras/optimizers/schedules: Keras names the argument "
     "`learning_rate_schedule`.",

@@ -340,7 +340,10 @@ def test_padded_average_rescales_in_the_input_dtype():
     case = Case("AveragePooling2D", {"pool_size": 2, "strides": 1, "padding": "same"}, (2, 5, 4, 3))
     x = make_input(case)
     _check_against_reference(layer, case, x)
-    y64 = layer(torch.tensor(x, dtype=torch.float64))
+    # autocast=False keeps a float64 input float64 (by default it is cast to float32 first).
+    layer64 = tkeras.layers.AveragePooling2D(2, strides=1, padding="same", autocast=False)
+    assert layer(torch.tensor(x, dtype=torch.float64)).dtype == torch.float32
+    y64 = layer64(torch.tensor(x, dtype=torch.float64))
     assert y64.dtype == torch.float64
     torch.testing.assert_close(y64, _reference(torch.tensor(x, dtype=torch.float64), case))
 

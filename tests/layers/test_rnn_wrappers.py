@@ -696,7 +696,10 @@ def test_bidirectional_in_a_functional_model():
 def test_bidirectional_get_config_round_trip():
     layer = tkeras.layers.Bidirectional(tkeras.layers.GRU(3), merge_mode="sum", name="bi")
     config = layer.get_config()
-    assert config["merge_mode"] == "sum" and config["layer"] is layer.forward_layer
+    assert config["merge_mode"] == "sum"
+    # Keras-shaped: the wrapped layers are serialized configs, as Keras's get_config writes them.
+    assert config["layer"]["class_name"] == "GRU"
+    assert config["layer"]["config"]["name"] == layer.forward_layer.name
     clone = tkeras.layers.Bidirectional.from_config(config)
     assert clone.merge_mode == "sum" and clone.name == "bi"
     assert clone.forward_layer.name == layer.forward_layer.name  # no forward_forward_ prefix

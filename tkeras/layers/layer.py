@@ -246,9 +246,9 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
 
         return infer_output_shape(self, input_shape)
 
-    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+    def compute_mask(self, inputs: Any, previous_mask: Any) -> Any:
         """The mask of this layer's output: by default the input mask, passed through."""
-        return mask
+        return previous_mask
 
     @property
     def supports_masking(self) -> bool:

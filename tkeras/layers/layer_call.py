@@ -46,9 +46,12 @@ def _convert(x: Any, want: torch.dtype | None, device: torch.device | None) -> A
         return x
     if isinstance(x, (list, tuple)):
         out = [_convert(e, want, device) for e in x]
+        if all(a is b for a, b in zip(out, x)):
+            return x  # nothing converted: the caller's own structure
         return out if isinstance(x, list) else tuple(out)
     if isinstance(x, dict):
-        return {k: _convert(v, want, device) for k, v in x.items()}
+        out = {k: _convert(v, want, device) for k, v in x.items()}
+        return x if all(out[k] is v for k, v in x.items()) else out
     if hasattr(x, "__array__"):
         return _convert(_as_tensor(x).to(device) if device else _as_tensor(x), want, None)
     return x
