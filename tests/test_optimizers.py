@@ -688,8 +688,7 @@ def _public_optimizers():
         getattr(optimizers, n)
         for n in optimizers.__all__
         # LossScaleOptimizer wraps another optimizer: tests/test_mixed_precision.py.
-        if isinstance(getattr(optimizers, n), type)
-        and n not in ("Optimizer", "LossScaleOptimizer")
+        if isinstance(getattr(optimizers, n), type) and n not in ("Optimizer", "LossScaleOptimizer")
     ]
 
 
