@@ -22,6 +22,7 @@ Usage:
     python scripts/benchmark.py --threads 1 --repeats 3 --clock cpu   # a busy CPU machine
     python scripts/benchmark.py --models mlp,lstm --epochs 5
     python scripts/benchmark.py --quick            # tiny sizes, under 20 s (a smoke test)
+    python scripts/benchmark.py --variants jit,bf16,jit+bf16   # compiled / bf16 columns
 
 A full run (4 models, 3 timed epochs + 1 warm-up, torch + tkeras + Keras) takes about 3
 minutes on an idle 2-core CPU, and longer on a busy one; the script prints its estimate first
@@ -214,12 +215,19 @@ def time_keras_api(
     batch_size: int,
     epochs: int,
     device: torch.device | None,
+    variant: str = "",
 ) -> list[float]:
-    model = keras_style_model(lib, name)
+    # A tkeras variant: "jit" (compile(jit_compile=True)), "bf16" (mixed_bfloat16) or both.
+    lib.mixed_precision.set_global_policy("mixed_bfloat16" if "bf16" in variant else "float32")
+    try:
+        model = keras_style_model(lib, name)
+    finally:
+        lib.mixed_precision.set_global_policy("float32")
     model.compile(
         optimizer=lib.optimizers.Adam(1e-3),
         loss=lib.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
+        jit_compile="jit" in variant,
     )
     times: list[float] = []
     model.fit(
@@ -241,6 +249,7 @@ def run(
     repeats: int = 1,
     keras: Any = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    variants: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     rows = []
     for name in names:
@@ -252,6 +261,13 @@ def run(
             ("torch", lambda args=args: time_torch(*args)),
             ("tkeras", lambda args=args: time_keras_api(tkeras, *args)),
         ]
+        for variant in variants:
+            runners.append(
+                (
+                    f"tkeras {variant}",
+                    lambda args=args, v=variant: time_keras_api(tkeras, *args, variant=v),
+                )
+            )
         if keras is not None:
             runners.append(("keras", lambda args=args: time_keras_api(keras, *args)))
         medians: dict[str, list[float]] = {label: [] for label, _ in runners}
@@ -266,9 +282,12 @@ def run(
     return rows
 
 
-def header(device: torch.device, has_keras: bool) -> str:
+def header(device: torch.device, has_keras: bool, variants: tuple[str, ...] = ()) -> str:
     head = "| model | samples | batch | torch s/epoch | tkeras s/epoch | tkeras / torch |"
     sep = "|---|---:|---:|---:|---:|---:|"
+    for variant in variants:
+        head += f" tkeras {variant} s/epoch | / torch |"
+        sep += "---:|---:|"
     if has_keras:
         head += " keras s/epoch | keras / torch |"
         sep += "---:|---:|"
@@ -284,11 +303,14 @@ def header(device: torch.device, has_keras: bool) -> str:
     )
 
 
-def table_row(r: dict[str, Any], has_keras: bool) -> str:
+def table_row(r: dict[str, Any], has_keras: bool, variants: tuple[str, ...] = ()) -> str:
     line = (
         f"| {r['model']} | {r['samples']} | {r['batch']} | {r['torch']:.3f} | "
         f"{r['tkeras']:.3f} | {r['tkeras'] / r['torch']:.2f}x |"
     )
+    for variant in variants:
+        t = r[f"tkeras {variant}"]
+        line += f" {t:.3f} | {t / r['torch']:.2f}x |"
     if has_keras:
         line += (
             f" {r['keras']:.3f} | {r['keras'] / r['torch']:.2f}x |" if "keras" in r else " - | - |"
@@ -318,7 +340,17 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument(
         "--clock", choices=sorted(CLOCK), default="wall", help="wall, or cpu (CPU devices only)"
     )
+    parser.add_argument(
+        "--variants",
+        default="",
+        help="extra tkeras columns, comma-separated from jit, bf16, jit+bf16 "
+        "(jit_compile=True; the mixed_bfloat16 policy)",
+    )
     args = parser.parse_args(argv)
+    variants = tuple(v.strip() for v in args.variants.split(",") if v.strip())
+    bad = [v for v in variants if v not in ("jit", "bf16", "jit+bf16")]
+    if bad:
+        parser.error(f"unknown variant(s) {bad}; expected some of jit, bf16, jit+bf16")
     names = [n.strip() for n in args.models.split(",") if n.strip()]
     unknown = [n for n in names if n not in SIZES]
     if unknown:
@@ -347,7 +379,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
             f"Estimated time: about {estimate / 60:.0f} min ({estimate:.0f} s) on an idle 2-core "
             "CPU, longer on a busy machine, much shorter on a GPU. Rows print as measured.",
         )
-    print(header(device, has_keras), flush=True)
+    print(header(device, has_keras, variants), flush=True)
     return run(
         names,
         args.quick,
@@ -355,7 +387,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         device,
         repeats,
         keras=keras,
-        on_row=lambda row: print(table_row(row, has_keras), flush=True),
+        on_row=lambda row: print(table_row(row, has_keras, variants), flush=True),
+        variants=variants,
     )
 
 

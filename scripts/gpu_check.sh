@@ -32,5 +32,5 @@ fi
 rc=0
 TKERAS_DEVICE=$device python -m pytest -m gpu -q -p no:cacheprovider || rc=1
 python scripts/bench_layers.py --calls 1000 --device "$device" || rc=1
-TKERAS_DEVICE=$device python scripts/benchmark.py --device "$device" || rc=1
+TKERAS_DEVICE=$device python scripts/benchmark.py --device "$device" --variants jit,bf16,jit+bf16 || rc=1
 exit $rc

@@ -166,9 +166,11 @@ def test_unknown_keyword_argument_raises():
         layers.Dense(3, unit=3)
 
 
-def test_unsupported_dtype_raises_not_implemented():
-    with pytest.raises(NotImplementedError, match="dtype='float16' is not supported"):
-        layers.Dense(3, dtype="float16")
+def test_dtype_sets_the_policy_and_bad_names_raise():
+    # Policies in depth: tests/test_mixed_precision.py.
+    assert layers.Dense(3, dtype="float16").compute_dtype == "float16"
+    with pytest.raises(ValueError, match="Cannot convert 'float17' to a mixed precision"):
+        layers.Dense(3, dtype="float17")
 
 
 def test_autocast_casts_float64_inputs_like_keras():

@@ -703,7 +703,8 @@ def _public_optimizers():
     return [
         getattr(optimizers, n)
         for n in optimizers.__all__
-        if isinstance(getattr(optimizers, n), type) and n != "Optimizer"
+        # LossScaleOptimizer wraps another optimizer: tests/test_mixed_precision.py.
+        if isinstance(getattr(optimizers, n), type) and n not in ("Optimizer", "LossScaleOptimizer")
     ]
 
 
@@ -718,6 +719,7 @@ def test_all_snapshot():
         "Ftrl",
         "Lamb",
         "Lion",
+        "LossScaleOptimizer",
         "Nadam",
         "Optimizer",
         "RMSprop",

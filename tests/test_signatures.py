@@ -33,6 +33,8 @@ FAMILIES = (
     "tree",
     "backend",
     "config",
+    "mixed_precision",
+    "dtype_policies",
 )
 # Classes whose public methods are compared with Keras's (methods tkeras has).
 METHOD_CLASSES = {

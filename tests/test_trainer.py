@@ -107,7 +107,6 @@ def test_compile_shadows_torch_compile_and_keeps_torch_objects_out_of_state_dict
             r"metrics='accuracy'",
         ),
         ({"loss": "mse", "loss_weights": "x"}, ValueError, r"Expected `loss_weights` argument"),
-        ({"jit_compile": True}, NotImplementedError, r"compile\(jit_compile=True\)"),
         ({"jit_compile": "yes"}, ValueError, r"`jit_compile` must be 'auto', True or False"),
         ({"steps_per_execution": 4}, NotImplementedError, r"steps_per_execution=4"),
         ({"steps_per_execution": 0}, ValueError, r"`steps_per_execution` must be a positive"),
@@ -216,13 +215,6 @@ def test_unrecognized_input_type_and_y_with_a_loader_raise():
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 4)))
     with pytest.raises(ValueError, match=r"When providing `x` as a DataLoader, `y` should not"):
         classifier().fit(loader, np.zeros(4), verbose=0)
-
-
-def test_fit_under_torchrun_is_not_supported_yet(monkeypatch):
-    monkeypatch.setenv("WORLD_SIZE", "2")
-    x, y = data()
-    with pytest.raises(NotImplementedError, match=r"WORLD_SIZE=2"):
-        classifier().fit(x, y, verbose=0)
 
 
 def test_fit_without_optimizer_or_loss_raises():

@@ -10,10 +10,12 @@ from tkeras import (
     config,
     constraints,
     datasets,
+    dtype_policies,
     initializers,
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     ops,
     optimizers,
@@ -31,6 +33,7 @@ from tkeras.layers import InputSpec, Layer
 from tkeras.layers.core.input_layer import Input
 from tkeras.losses import Loss
 from tkeras.metrics import Metric
+from tkeras.mixed_precision.policy import DTypePolicy, FloatDTypePolicy
 from tkeras.models.model import Model
 from tkeras.models.sequential import Sequential
 from tkeras.models.symbolic import KerasTensor
@@ -50,6 +53,8 @@ def version():
 
 __all__ = [
     "Initializer",
+    "DTypePolicy",
+    "FloatDTypePolicy",
     "Input",
     "InputSpec",
     "KerasTensor",
@@ -69,10 +74,12 @@ __all__ = [
     "constraints",
     "datasets",
     "device",
+    "dtype_policies",
     "initializers",
     "layers",
     "losses",
     "metrics",
+    "mixed_precision",
     "models",
     "name_scope",
     "ops",

@@ -224,3 +224,7 @@ def enable_unsafe_deserialization():
     from tkeras.saving import enable_unsafe_deserialization as enable
 
     enable()
+
+
+# Keras's keras.config.set_dtype_policy / dtype_policy (the global policy, per thread).
+from tkeras.mixed_precision.policy import dtype_policy, set_dtype_policy  # noqa: E402, F401

@@ -130,8 +130,12 @@ class Variable(nn.Parameter):
         return self
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """A copy of the value as a numpy array."""
-        return self.detach().cpu().numpy().copy()
+        """A copy of the value as a numpy array (a bfloat16 value as float32: numpy has no
+        bfloat16; Keras returns an ``ml_dtypes.bfloat16`` array with the same values)."""
+        value = self.detach().cpu()
+        if value.dtype == torch.bfloat16:
+            value = value.float()
+        return value.numpy().copy()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         arr = self.numpy()
@@ -141,7 +145,10 @@ class Variable(nn.Parameter):
         if isinstance(value, torch.Tensor):
             t = value.detach()
         else:
-            t = torch.as_tensor(np.asarray(value))
+            value = np.asarray(value)
+            if value.dtype.name == "bfloat16":  # ml_dtypes' bfloat16 (Keras's get_weights)
+                value = value.astype(np.float32)
+            t = torch.as_tensor(value)
         return t.to(device=self.device, dtype=self.dtype)
 
     def assign(self, value: Any) -> Variable:

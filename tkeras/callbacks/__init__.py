@@ -1,5 +1,6 @@
 """Callbacks: hooks into fit/evaluate/predict (History, EarlyStopping, ModelCheckpoint, ...)."""
 
+from tkeras.callbacks.backup_and_restore import BackupAndRestore
 from tkeras.callbacks.callback import Callback
 from tkeras.callbacks.callback_list import CallbackList
 from tkeras.callbacks.csv_logger import CSVLogger
@@ -15,6 +16,7 @@ from tkeras.callbacks.tensorboard import TensorBoard
 from tkeras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",

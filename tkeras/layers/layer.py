@@ -42,6 +42,7 @@ from tkeras.layers.input_spec import ANY_RANK, InputSpec
 from tkeras.layers.layer_call import LayerCallMixin
 from tkeras.layers.layer_losses import LayerLossesMixin, add_activity_loss
 from tkeras.layers.layer_weights import LayerWeightsMixin
+from tkeras.mixed_precision.layer_policy import set_layer_policy
 from tkeras.utils.naming import auto_name
 
 __all__ = [
@@ -77,8 +78,10 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
             each output tensor after every call: ``reg(output) / batch_size`` is added to
             ``losses``, as in Keras. Settable later as ``layer.activity_regularizer``.
         trainable: whether the layer's weights are updated by training.
-        dtype: the layer's dtype; only floatx (float32) is supported.
-        autocast: cast floating inputs of another dtype to the layer's dtype.
+        dtype: the layer's dtype policy: a ``DTypePolicy`` or its name (``"float32"``,
+            ``"mixed_float16"``, ``"mixed_bfloat16"``, ``"bfloat16"``, ``"float64"``...);
+            None: the global policy (``tkeras.config.dtype_policy()``).
+        autocast: cast floating inputs of another dtype to the layer's compute dtype.
         name: the layer name; by default a unique snake_case name from the class.
 
     Example:
@@ -158,21 +161,12 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
             raise ValueError(
                 f"Expected `trainable` to be a boolean. Received: trainable={trainable!r}"
             )
-        if isinstance(dtype, dict):  # a serialized Keras DTypePolicy
-            dtype = (dtype.get("config") or {}).get("name", dtype)
-        if dtype is not None:
-            dtype_name = getattr(dtype, "name", None) or str(dtype).replace("torch.", "")
-            if dtype_name != _config.floatx():
-                raise NotImplementedError(
-                    f"{type(self).__name__}: dtype={dtype!r} is not supported yet; layers run in "
-                    f"floatx ({_config.floatx()!r}). Mixed precision policies land with their own "
-                    "issue."
-                )
         self.name = name if name is not None else auto_name(type(self).__name__)
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"A layer name must be a non-empty string. Received: name={name!r}")
         self.built = False
         self.autocast = autocast
+        self.dtype_policy = dtype
         self._trainable = trainable
         self._own_trainable: list[Variable] = []
         self._own_non_trainable: list[Variable] = []
@@ -277,16 +271,32 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
     # ------------------------------------------------------------------ shapes, config
 
     @property
+    def dtype_policy(self) -> Any:
+        """The layer's ``DTypePolicy`` (its compute and variable dtypes)."""
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value: Any) -> None:
+        set_layer_policy(self, value)
+
+    @property
     def dtype(self) -> str:
-        return _config.floatx()
+        """The dtype of the layer's variables (Keras's alias of ``variable_dtype``)."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        """The dtype the layer creates its variables in."""
+        return self._dtype_policy.variable_dtype
 
     @property
     def compute_dtype(self) -> str:
-        return _config.floatx()
+        """The dtype the layer computes in and casts floating inputs to."""
+        return self._dtype_policy.compute_dtype
 
     @property
     def compute_dtype_torch(self) -> torch.dtype:
-        return _config.floatx_torch()
+        return self._compute_torch or _config.floatx_torch()
 
     @property
     def input_shape(self) -> Any:
@@ -333,7 +343,7 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
         arguments; dtype a policy dict; initializers, regularizers, constraints, activations
         and nested layers serialized as Keras writes them). A custom layer gets the Keras base
         keys plus its recorded constructor arguments, as they were passed."""
-        cfg = {"name": self.name, "trainable": self.trainable, "dtype": _config.floatx()}
+        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_policy.name}
         if self._activity_regularizer is not None:
             cfg["activity_regularizer"] = self._activity_regularizer
         cfg.update(getattr(self, "_init_config", {}))

@@ -98,9 +98,11 @@ class LayerCallMixin:
             return self._call_general(args, kwargs)
         if inputs.dim() not in self._ranks:
             self._check_input(inputs)
-        if inputs.dtype is not PROCESS.floatx_dtype and self.autocast:
+        # The layer's compute dtype (its dtype policy's; floatx by default).
+        want = self._compute_torch
+        if inputs.dtype is not want and self.autocast and want is not None:
             if inputs.is_floating_point():
-                inputs = inputs.to(PROCESS.floatx_dtype)
+                inputs = inputs.to(want)
         try:
             return self._call_impl(inputs)
         except _ERRORS as error:
@@ -124,7 +126,7 @@ class LayerCallMixin:
             inputs, "__array__"
         ):
             inputs = _as_tensor(inputs)
-        want = PROCESS.floatx_dtype if self.autocast else None
+        want = self._compute_torch if self.autocast else None
         device = _first_device(inputs)
         args = tuple(_convert(a, want, device) for a in (inputs, *args[1:]))
         if kwargs:

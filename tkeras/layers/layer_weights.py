@@ -112,7 +112,10 @@ class LayerWeightsMixin:
         shape = tuple(int(d) for d in (shape or ()))
         if any(d < 0 for d in shape):
             raise ValueError(f"Layer {self.name!r}: add_weight got a negative shape {shape}.")
-        dtype = torch.float32 if dtype is None else _torch_dtype(dtype)
+        if dtype is None:
+            dtype = getattr(self, "_variable_torch", None) or torch.float32
+        else:
+            dtype = _torch_dtype(dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.is_floating_point else "zeros"
         init = initializers.get(initializer)

@@ -18,6 +18,7 @@ from tkeras.optimizers.adamw import AdamW
 from tkeras.optimizers.ftrl import Ftrl
 from tkeras.optimizers.lamb import Lamb
 from tkeras.optimizers.lion import Lion
+from tkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.rmsprop import RMSprop
 from tkeras.optimizers.sgd import SGD
@@ -32,6 +33,7 @@ __all__ = [
     "Ftrl",
     "Lamb",
     "Lion",
+    "LossScaleOptimizer",
     "Nadam",
     "Optimizer",
     "RMSprop",
@@ -45,7 +47,6 @@ __all__ = [
 _NOT_IMPLEMENTED = {
     "adafactor": "Adafactor",
     "ftrl": "Ftrl",
-    "lossscaleoptimizer": "LossScaleOptimizer",
     "multioptimizer": "MultiOptimizer",
     "muon": "Muon",
     "schedulefreeadamw": "ScheduleFreeAdamW",

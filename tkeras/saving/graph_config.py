@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tkeras import config as _config
 from tkeras.saving import serialization as ser
 from tkeras.saving.model_config import _to_shape, dtype_policy
 
@@ -27,7 +26,7 @@ def sequential_config(model: Any) -> dict[str, Any]:
     cfg = {
         "name": model.name,
         "trainable": model.trainable,
-        "dtype": dtype_policy(_config.floatx()),
+        "dtype": dtype_policy(model.dtype_policy.name),
         "layers": layers,
     }
     shape = model._build_shape if model.built else None
@@ -273,7 +272,7 @@ def lambda_config(layer: Any) -> dict[str, Any]:
     out = {
         "name": layer.name,
         "trainable": layer.trainable,
-        "dtype": dtype_policy(_config.floatx()),
+        "dtype": dtype_policy(layer.dtype_policy.name),
         "function": _function_entry(cfg["function"]),
     }
     shape = cfg.get("output_shape")

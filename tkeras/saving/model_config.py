@@ -302,13 +302,6 @@ def compile_from_config(model: Any, config: dict[str, Any], custom_objects: dict
         )
         return
     args = ser._deserialize(dict(config), custom_objects)
-    if args.get("jit_compile") is True:
-        warnings.warn(
-            "The saved compile config has jit_compile=True, which tkeras does not support yet; "
-            "the model is compiled with jit_compile='auto' (eager steps).",
-            stacklevel=4,
-        )
-        args["jit_compile"] = "auto"
     known = (
         "optimizer",
         "loss",

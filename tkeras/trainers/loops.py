@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from typing import Any
 
@@ -12,6 +11,7 @@ import torch
 
 from tkeras import config
 from tkeras.callbacks.callback_list import CallbackList
+from tkeras.distribute import DataParallelContext, world_size
 from tkeras.trainers.data_adapters import DataAdapter, get_data_adapter
 from tkeras.trainers.data_utils import (
     class_weight_to_sample_weight,
@@ -33,16 +33,6 @@ _VERBOSE = ("auto", 0, 1, 2)
 def _check_verbose(verbose: Any) -> None:
     if verbose not in _VERBOSE:
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
-
-
-def _check_world_size() -> None:
-    world = os.environ.get("WORLD_SIZE", "1")
-    if world.isdigit() and int(world) > 1:
-        raise NotImplementedError(
-            f"fit() under a multi-process launch (WORLD_SIZE={world}) is not supported yet: "
-            "data-parallel training (DistributedDataParallel) lands with its own issue. Run "
-            "a single process."
-        )
 
 
 def prepare(model: Any, adapter: DataAdapter, training: bool) -> torch.device:
@@ -141,7 +131,6 @@ def fit(
     validation_freq: Any,
 ) -> Any:
     """``Model.fit``: see its docstring."""
-    _check_world_size()
     model._assert_compile_called("fit")
     _check_verbose(verbose)
     _check_fit_args(epochs, validation_split, validation_freq, initial_epoch)
@@ -164,6 +153,12 @@ def fit(
     )
     iterator = EpochIterator(adapter, steps_per_epoch)
     device = prepare(model, adapter, training=True)
+    parallel = None
+    if world_size() > 1:
+        parallel = DataParallelContext(device, batch_size, _num_rows(x))
+        if parallel.rank != 0:
+            verbose = 0  # only rank 0 prints
+    object.__setattr__(model, "_data_parallel", parallel)
     val_iterator = None
     if validation_data is not None:
         vx, vy, vsw = unpack(validation_data)
@@ -192,6 +187,9 @@ def fit(
     training_logs: dict = {}
     with ModeGuard(model):
         callbacks.on_train_begin()
+        # BackupAndRestore resumes a run: the epoch, and the batches of it already run.
+        initial_epoch = model.__dict__.pop("_initial_epoch", initial_epoch)
+        resume = model.__dict__.pop("_resume_skip", None)
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
             callbacks.on_epoch_begin(epoch)
@@ -199,7 +197,11 @@ def fit(
             begin = callbacks.hooks("on_train_batch_begin")
             end = callbacks.hooks("on_train_batch_end")
             step = -1
-            for step, (bx, by, bsw) in iterator:
+            batches = iterator if resume is None else _skip_batches(iterator, *resume)
+            if parallel is not None:
+                batches = parallel.batches(batches)
+            resume = None
+            for step, (bx, by, bsw) in batches:
                 if begin:
                     callbacks.on_train_batch_begin(step)
                 runner.step(bx, by, bsw)
@@ -207,6 +209,8 @@ def fit(
                     callbacks.on_train_batch_end(step, _batch_logs(model, runner))
                 if model.stop_training:
                     break
+            if parallel is not None:
+                parallel.reduce_metrics(model)
             # An epoch without batches (the data ran out) logs nothing, as in Keras.
             epoch_logs = {} if step < 0 else dict(model._get_metrics_result_or_logs(runner.logs))
             model.eval()
@@ -222,7 +226,34 @@ def fit(
             with torch.no_grad():
                 optimizer.finalize_variable_values(model.trainable_weights)
         callbacks.on_train_end(training_logs)
+    object.__setattr__(model, "_data_parallel", None)
     return model.history
+
+
+def _num_rows(x: Any) -> int | None:
+    """The row count of array-like training data (None for loaders and generators)."""
+    first = x
+    while isinstance(first, (list, tuple, dict)) and first:
+        first = first[0] if not isinstance(first, dict) else next(iter(first.values()))
+    shape = getattr(first, "shape", None)
+    return int(shape[0]) if shape else None
+
+
+def _skip_batches(iterator: Any, count: int, rng: dict) -> Any:
+    """The epoch's batches after the first ``count`` (already run before a restart); the
+    random generators take their saved state where the resumed batches begin."""
+    from tkeras.callbacks.backup_and_restore import set_rng_state
+
+    restored = False
+    for step, batch in iterator:
+        if step < count:
+            continue
+        if not restored:
+            set_rng_state(rng)
+            restored = True
+        yield step, batch
+    if not restored:
+        set_rng_state(rng)
 
 
 def run_evaluation(model: Any, iterator: EpochIterator, callbacks: CallbackList) -> dict:

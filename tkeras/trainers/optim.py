@@ -17,6 +17,23 @@ def resolve_optimizer(identifier: Any) -> Any:
     return optimizers.get(identifier)
 
 
+def wrap_for_loss_scaling(model: Any, optimizer: Any) -> Any:
+    """Keras's ``auto_scale_loss``: a ``mixed_float16`` model's optimizer wrapped in a
+    ``LossScaleOptimizer`` (a torch.optim optimizer is left as is: it has no loss scaling)."""
+    from tkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+
+    policy = getattr(model, "dtype_policy", None)
+    if (
+        policy is None
+        or policy.name != "mixed_float16"
+        or optimizer is None
+        or is_torch_optimizer(optimizer)
+        or isinstance(optimizer, LossScaleOptimizer)
+    ):
+        return optimizer
+    return LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
+
+
 def is_torch_optimizer(optimizer: Any) -> bool:
     return isinstance(optimizer, torch.optim.Optimizer)
 

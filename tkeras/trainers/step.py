@@ -186,11 +186,11 @@ class DefaultStep:
         update = None
         if metrics is not None and metrics.metrics:
             update = metrics.single_output_update() or metrics.update_state
+        forward = _forward_and_loss(model, loss_fn, self.kind)
         if self.kind == "test":
 
             def test_step(x: Any, y: Any, sw: Any) -> None:
-                y_pred = model(x)
-                loss = loss_fn(y, y_pred, sw)
+                y_pred, loss = forward(x, y, sw)
                 if used[0] or loss is None:
                     loss = add_model_losses(model, loss)
                 add(loss, x.shape[0] if x.__class__ is torch.Tensor else _batch_size(x))
@@ -203,15 +203,19 @@ class DefaultStep:
         zero_grad = optimizer.zero_grad
         opt_step = optimizer.step
         scale = None if is_torch_optimizer(optimizer) else optimizer.loss_scale_factor
+        params = [p for p in model.parameters() if p.requires_grad]
+        state = model.__dict__
 
         def train_step(x: Any, y: Any, sw: Any) -> None:
-            y_pred = model(x)
-            loss = loss_fn(y, y_pred, sw)
+            y_pred, loss = forward(x, y, sw)
             if used[0] or loss is None:
                 loss = add_model_losses(model, loss)
             if has_params:
                 zero_grad(set_to_none=True)
                 (loss if scale is None else loss * scale).backward()
+                parallel = state.get("_data_parallel")
+                if parallel is not None:  # under torchrun: average over ranks
+                    parallel.sync_gradients(params)
                 opt_step()
             add(loss, x.shape[0] if x.__class__ is torch.Tensor else _batch_size(x))
             if update is not None:
@@ -271,7 +275,27 @@ class StepRunner:
         return logs
 
     def _predict(self, x: Any, y: Any = None, sw: Any = None) -> Any:
+        if self.model._jit_compile:
+            from tkeras.trainers.jit import compile_step
+
+            compiled = compile_step(self.model, self.model, "predict")
+            self.step = lambda x, y=None, sw=None: compiled(x)
+            return compiled(x)
         return self.model(x)
+
+
+def _forward_and_loss(model: Any, loss_fn: Callable, kind: str) -> Callable:
+    """The step's forward pass and loss: one function, torch-compiled under jit_compile."""
+
+    def forward(x: Any, y: Any, sw: Any) -> tuple[Any, Any]:
+        y_pred = model(x)
+        return y_pred, loss_fn(y, y_pred, sw)
+
+    if model._jit_compile:
+        from tkeras.trainers.jit import compile_step
+
+        return compile_step(model, forward, kind)
+    return forward
 
 
 def _has_trainable(model: Any) -> bool:
@@ -292,4 +316,7 @@ def _backward_and_update(model: Any, loss: torch.Tensor) -> None:
     if not is_torch_optimizer(optimizer):
         loss = optimizer.scale_loss(loss)
     loss.backward()
+    parallel = model.__dict__.get("_data_parallel")
+    if parallel is not None:
+        parallel.sync_gradients([p for p in model.parameters() if p.requires_grad])
     optimizer.step()

@@ -11,7 +11,7 @@ from tkeras.trainers.compile_loss import CompileLoss, LossTracker
 from tkeras.trainers.compile_metrics import CompileMetrics
 from tkeras.trainers.data_utils import flatten, unpack
 from tkeras.trainers.fit_api import FitAPI
-from tkeras.trainers.optim import resolve_optimizer
+from tkeras.trainers.optim import resolve_optimizer, wrap_for_loss_scaling
 from tkeras.trainers.step import add_model_losses, default_step
 
 
@@ -73,10 +73,11 @@ class Trainer(FitAPI):
             run_eagerly: tkeras always runs eagerly; True also turns ``jit_compile=True`` off
                 (with a warning), as in Keras.
             steps_per_execution: must be 1 (several steps per call is not supported).
-            jit_compile: ``'auto'`` or False: eager steps. True: not supported yet.
-            auto_scale_loss: scale the loss under a ``mixed_float16`` policy; tkeras has no
-                mixed-precision policies yet, so (as in Keras without such a policy) it has
-                no effect.
+            jit_compile: True compiles each step's forward pass and loss (and their backward)
+                with ``torch.compile``; a model whose step has graph breaks warns once and
+                runs eagerly. ``'auto'`` (eager, as Keras on torch) or False: eager steps.
+            auto_scale_loss: under a ``mixed_float16`` model policy, wrap the optimizer in a
+                ``LossScaleOptimizer`` (dynamic loss scaling), as Keras does.
 
         Example:
             >>> import tkeras
@@ -84,8 +85,9 @@ class Trainer(FitAPI):
             >>> model.compile(optimizer="adam", metrics=["accuracy"],
             ...     loss=tkeras.losses.SparseCategoricalCrossentropy(from_logits=True))
 
-        Differences from Keras: ``jit_compile=True`` and ``steps_per_execution`` other than 1
-        raise NotImplementedError; torch optimizers and torch loss modules are accepted.
+        Differences from Keras: ``steps_per_execution`` other than 1 raises
+        NotImplementedError; ``jit_compile=True`` leaves the optimizer update eager; torch
+        optimizers and torch loss modules are accepted.
         """
         if (
             isinstance(steps_per_execution, bool)
@@ -114,13 +116,9 @@ class Trainer(FitAPI):
                 stacklevel=2,
             )
             jit_compile = False
-        if jit_compile is True:
-            raise NotImplementedError(
-                "compile(jit_compile=True) (torch.compile of the train step) is not supported "
-                "yet; 'auto' and False run the step eagerly. To compile the forward pass, call "
-                "torch.nn.Module.compile(model)."
-            )
         resolved = resolve_optimizer(optimizer)
+        if auto_scale_loss:
+            resolved = wrap_for_loss_scaling(self, resolved)
         output_names = getattr(self, "output_names", None)
         compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
         compile_metrics = (
@@ -136,7 +134,8 @@ class Trainer(FitAPI):
             "_compile_loss": compile_loss,
             "_compile_metrics": compile_metrics,
             "_loss_tracker": LossTracker("loss"),
-            "_jit_compile": False,
+            # "auto" is eager on torch, as in Keras (its torch backend resolves it so).
+            "_jit_compile": jit_compile is True,
             "_run_eagerly": bool(run_eagerly),
             "_auto_scale_loss": bool(auto_scale_loss),
             "steps_per_execution": steps_per_execution,

@@ -69,6 +69,9 @@ class BatchNormalization(Layer):
         ['gamma', 'beta', 'moving_mean', 'moving_variance']
     """
 
+    # Under a mixed policy Keras computes the statistics in float32 and casts back.
+    _computes_in_float32 = True
+
     def __init__(
         self,
         axis: int = -1,

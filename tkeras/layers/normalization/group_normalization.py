@@ -42,6 +42,9 @@ class GroupNormalization(Layer):
         torch.Size([2, 5, 5, 4])
     """
 
+    # Under a mixed policy Keras computes the statistics in float32 and casts back.
+    _computes_in_float32 = True
+
     def __init__(
         self,
         groups: int = 32,

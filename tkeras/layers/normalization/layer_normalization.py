@@ -47,6 +47,9 @@ class LayerNormalization(Layer):
         torch.Size([2, 3, 4])
     """
 
+    # Under a mixed policy Keras computes the statistics in float32 and casts back.
+    _computes_in_float32 = True
+
     def __init__(
         self,
         axis: Any = -1,
