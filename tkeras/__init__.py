@@ -2,6 +2,7 @@
 
 from tkeras import (
     activations,
+    applications,
     backend,
     callbacks,
     config,
@@ -31,6 +32,7 @@ __all__ = [
     "Variable",
     "__version__",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "config",

@@ -1,0 +1,32 @@
+"""Keras's pretrained image models (``keras.applications``), built from tkeras layers.
+
+Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) with its
+``preprocess_input`` and ``decode_predictions``; the constructors are re-exported here.
+"""
+
+from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19
+from tkeras.applications import mobilenet_v2
+from tkeras.applications.mobilenet_v2 import MobileNetV2
+from tkeras.applications.resnet import ResNet50, ResNet101, ResNet152
+from tkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
+from tkeras.applications.vgg16 import VGG16
+from tkeras.applications.vgg19 import VGG19
+
+__all__ = [
+    "MobileNetV2",
+    "ResNet50",
+    "ResNet101",
+    "ResNet152",
+    "ResNet50V2",
+    "ResNet101V2",
+    "ResNet152V2",
+    "VGG16",
+    "VGG19",
+    "imagenet_utils",
+    "mobilenet_v2",
+    "resnet",
+    "resnet50",
+    "resnet_v2",
+    "vgg16",
+    "vgg19",
+]
