@@ -5,7 +5,17 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19
-from tkeras.applications import mobilenet_v2
+from tkeras.applications import efficientnet, mobilenet_v2
+from tkeras.applications.efficientnet import (
+    EfficientNetB0,
+    EfficientNetB1,
+    EfficientNetB2,
+    EfficientNetB3,
+    EfficientNetB4,
+    EfficientNetB5,
+    EfficientNetB6,
+    EfficientNetB7,
+)
 from tkeras.applications.mobilenet_v2 import MobileNetV2
 from tkeras.applications.resnet import ResNet50, ResNet101, ResNet152
 from tkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
@@ -13,6 +23,15 @@ from tkeras.applications.vgg16 import VGG16
 from tkeras.applications.vgg19 import VGG19
 
 __all__ = [
+    "EfficientNetB0",
+    "EfficientNetB1",
+    "EfficientNetB2",
+    "EfficientNetB3",
+    "EfficientNetB4",
+    "EfficientNetB5",
+    "EfficientNetB6",
+    "EfficientNetB7",
+    "efficientnet",
     "MobileNetV2",
     "ResNet50",
     "ResNet101",
