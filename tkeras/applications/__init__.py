@@ -5,7 +5,8 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19
-from tkeras.applications import efficientnet, mobilenet_v2
+from tkeras.applications import efficientnet, mobilenet, mobilenet_v2
+from tkeras.applications.mobilenet import MobileNet
 from tkeras.applications.efficientnet import (
     EfficientNetB0,
     EfficientNetB1,
@@ -32,6 +33,7 @@ __all__ = [
     "EfficientNetB6",
     "EfficientNetB7",
     "efficientnet",
+    "MobileNet",
     "MobileNetV2",
     "ResNet50",
     "ResNet101",
@@ -42,6 +44,7 @@ __all__ = [
     "VGG16",
     "VGG19",
     "imagenet_utils",
+    "mobilenet",
     "mobilenet_v2",
     "resnet",
     "resnet50",
