@@ -5,7 +5,8 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19
-from tkeras.applications import efficientnet, mobilenet, mobilenet_v2
+from tkeras.applications import efficientnet, inception_v3, mobilenet, mobilenet_v2
+from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.mobilenet import MobileNet
 from tkeras.applications.efficientnet import (
     EfficientNetB0,
@@ -33,6 +34,7 @@ __all__ = [
     "EfficientNetB6",
     "EfficientNetB7",
     "efficientnet",
+    "InceptionV3",
     "MobileNet",
     "MobileNetV2",
     "ResNet50",
@@ -44,6 +46,7 @@ __all__ = [
     "VGG16",
     "VGG19",
     "imagenet_utils",
+    "inception_v3",
     "mobilenet",
     "mobilenet_v2",
     "resnet",

@@ -102,25 +102,26 @@ def classifier(
     classifier_activation: Any,
     weights: Any,
     *,
-    pool_name: str | None = None,
+    top_pool_name: str | None = None,
     dropout: float | None = None,
     dropout_name: str | None = None,
 ) -> Any:
-    """The usual end of an application: average pool + Dense, or the optional pooling."""
+    """The usual end of an application: average pool + Dense, or the optional (auto-named)
+    pooling of a feature extractor."""
     if include_top:
-        x = layers.GlobalAveragePooling2D(name=pool_name)(x)
+        x = layers.GlobalAveragePooling2D(name=top_pool_name)(x)
         if dropout:
             x = layers.Dropout(dropout, name=dropout_name)(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    return pool(x, pooling, pool_name)
+    return pool(x, pooling)
 
 
-def pool(x: Any, pooling: Any, name: str | None = None) -> Any:
+def pool(x: Any, pooling: Any, avg_name: str | None = None, max_name: str | None = None) -> Any:
     if pooling == "avg":
-        return layers.GlobalAveragePooling2D(name=name)(x)
+        return layers.GlobalAveragePooling2D(name=avg_name)(x)
     if pooling == "max":
-        return layers.GlobalMaxPooling2D(name=name)(x)
+        return layers.GlobalMaxPooling2D(name=max_name)(x)
     return x
 
 
