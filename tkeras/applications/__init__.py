@@ -4,7 +4,7 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 ``preprocess_input`` and ``decode_predictions``; the constructors are re-exported here.
 """
 
-from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19
+from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
 from tkeras.applications import efficientnet, inception_v3, mobilenet, mobilenet_v2
 from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.mobilenet import MobileNet
@@ -23,6 +23,7 @@ from tkeras.applications.resnet import ResNet50, ResNet101, ResNet152
 from tkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from tkeras.applications.vgg16 import VGG16
 from tkeras.applications.vgg19 import VGG19
+from tkeras.applications.xception import Xception
 
 __all__ = [
     "EfficientNetB0",
@@ -45,6 +46,7 @@ __all__ = [
     "ResNet152V2",
     "VGG16",
     "VGG19",
+    "Xception",
     "imagenet_utils",
     "inception_v3",
     "mobilenet",
@@ -54,4 +56,5 @@ __all__ = [
     "resnet_v2",
     "vgg16",
     "vgg19",
+    "xception",
 ]
