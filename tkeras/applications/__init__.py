@@ -5,9 +5,10 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
-from tkeras.applications import efficientnet, inception_v3, mobilenet, mobilenet_v2
+from tkeras.applications import densenet, efficientnet, inception_v3, mobilenet, mobilenet_v2
 from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.mobilenet import MobileNet
+from tkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from tkeras.applications.efficientnet import (
     EfficientNetB0,
     EfficientNetB1,
@@ -26,6 +27,10 @@ from tkeras.applications.vgg19 import VGG19
 from tkeras.applications.xception import Xception
 
 __all__ = [
+    "DenseNet121",
+    "DenseNet169",
+    "DenseNet201",
+    "densenet",
     "EfficientNetB0",
     "EfficientNetB1",
     "EfficientNetB2",
