@@ -5,7 +5,7 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
-from tkeras.applications import densenet, efficientnet, inception_v3, mobilenet, mobilenet_v2
+from tkeras.applications import densenet, efficientnet, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
 from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.mobilenet import MobileNet
 from tkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
@@ -20,6 +20,7 @@ from tkeras.applications.efficientnet import (
     EfficientNetB7,
 )
 from tkeras.applications.mobilenet_v2 import MobileNetV2
+from tkeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from tkeras.applications.resnet import ResNet50, ResNet101, ResNet152
 from tkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from tkeras.applications.vgg16 import VGG16
@@ -43,6 +44,8 @@ __all__ = [
     "InceptionV3",
     "MobileNet",
     "MobileNetV2",
+    "MobileNetV3Large",
+    "MobileNetV3Small",
     "ResNet50",
     "ResNet101",
     "ResNet152",
@@ -56,6 +59,7 @@ __all__ = [
     "inception_v3",
     "mobilenet",
     "mobilenet_v2",
+    "mobilenet_v3",
     "resnet",
     "resnet50",
     "resnet_v2",
