@@ -10,7 +10,7 @@ import warnings
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.applications.mobilenet_v2 import make_divisible as _depth
+from tkeras.applications.mobilenet_v2 import make_divisible
 from tkeras.models.functional import Functional
 from tkeras.models.symbolic import KerasTensor
 
@@ -44,6 +44,10 @@ _LARGE = (
 )  # fmt: skip
 
 __all__ = ["MobileNetV3Large", "MobileNetV3Small", "decode_predictions", "preprocess_input"]
+
+
+def _depth(v, divisor=8):
+    return make_divisible(v, divisor)
 
 
 def relu(x):
