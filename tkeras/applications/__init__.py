@@ -5,7 +5,16 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
-from tkeras.applications import densenet, efficientnet, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
+from tkeras.applications import densenet, efficientnet, efficientnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
+from tkeras.applications.efficientnet_v2 import (
+    EfficientNetV2B0,
+    EfficientNetV2B1,
+    EfficientNetV2B2,
+    EfficientNetV2B3,
+    EfficientNetV2S,
+    EfficientNetV2M,
+    EfficientNetV2L,
+)
 from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.mobilenet import MobileNet
 from tkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
@@ -41,6 +50,14 @@ __all__ = [
     "EfficientNetB6",
     "EfficientNetB7",
     "efficientnet",
+    "efficientnet_v2",
+    "EfficientNetV2B0",
+    "EfficientNetV2B1",
+    "EfficientNetV2B2",
+    "EfficientNetV2B3",
+    "EfficientNetV2S",
+    "EfficientNetV2M",
+    "EfficientNetV2L",
     "InceptionV3",
     "MobileNet",
     "MobileNetV2",
