@@ -5,7 +5,7 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
-from tkeras.applications import densenet, efficientnet, efficientnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
+from tkeras.applications import convnext, densenet, efficientnet, efficientnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
 from tkeras.applications.efficientnet_v2 import (
     EfficientNetV2B0,
     EfficientNetV2B1,
@@ -17,6 +17,13 @@ from tkeras.applications.efficientnet_v2 import (
 )
 from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.mobilenet import MobileNet
+from tkeras.applications.convnext import (
+    ConvNeXtBase,
+    ConvNeXtLarge,
+    ConvNeXtSmall,
+    ConvNeXtTiny,
+    ConvNeXtXLarge,
+)
 from tkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from tkeras.applications.efficientnet import (
     EfficientNetB0,
@@ -37,6 +44,12 @@ from tkeras.applications.vgg19 import VGG19
 from tkeras.applications.xception import Xception
 
 __all__ = [
+    "ConvNeXtBase",
+    "ConvNeXtLarge",
+    "ConvNeXtSmall",
+    "ConvNeXtTiny",
+    "ConvNeXtXLarge",
+    "convnext",
     "DenseNet121",
     "DenseNet169",
     "DenseNet201",
