@@ -5,7 +5,7 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
-from tkeras.applications import convnext, densenet, efficientnet, efficientnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
+from tkeras.applications import convnext, densenet, efficientnet, efficientnet_v2, inception_resnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
 from tkeras.applications.efficientnet_v2 import (
     EfficientNetV2B0,
     EfficientNetV2B1,
@@ -15,6 +15,7 @@ from tkeras.applications.efficientnet_v2 import (
     EfficientNetV2M,
     EfficientNetV2L,
 )
+from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
 from tkeras.applications.inception_v3 import InceptionV3
 from tkeras.applications.mobilenet import MobileNet
 from tkeras.applications.convnext import (
@@ -71,6 +72,7 @@ __all__ = [
     "EfficientNetV2S",
     "EfficientNetV2M",
     "EfficientNetV2L",
+    "InceptionResNetV2",
     "InceptionV3",
     "MobileNet",
     "MobileNetV2",
@@ -86,6 +88,7 @@ __all__ = [
     "VGG19",
     "Xception",
     "imagenet_utils",
+    "inception_resnet_v2",
     "inception_v3",
     "mobilenet",
     "mobilenet_v2",
