@@ -5,7 +5,7 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 """
 
 from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
-from tkeras.applications import convnext, densenet, efficientnet, efficientnet_v2, inception_resnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3
+from tkeras.applications import convnext, densenet, efficientnet, efficientnet_v2, inception_resnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3, nasnet
 from tkeras.applications.efficientnet_v2 import (
     EfficientNetV2B0,
     EfficientNetV2B1,
@@ -38,6 +38,7 @@ from tkeras.applications.efficientnet import (
 )
 from tkeras.applications.mobilenet_v2 import MobileNetV2
 from tkeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from tkeras.applications.nasnet import NASNetLarge, NASNetMobile
 from tkeras.applications.resnet import ResNet50, ResNet101, ResNet152
 from tkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from tkeras.applications.vgg16 import VGG16
@@ -78,6 +79,8 @@ __all__ = [
     "MobileNetV2",
     "MobileNetV3Large",
     "MobileNetV3Small",
+    "NASNetLarge",
+    "NASNetMobile",
     "ResNet50",
     "ResNet101",
     "ResNet152",
@@ -93,6 +96,7 @@ __all__ = [
     "mobilenet",
     "mobilenet_v2",
     "mobilenet_v3",
+    "nasnet",
     "resnet",
     "resnet50",
     "resnet_v2",
