@@ -78,6 +78,8 @@ KERAS_LACKS: dict[str, str] = {
     "metrics.resolve": "compile()'s resolver from `metrics=` to Metrics; tkeras-only.",
     "losses.logcosh": "Keras 2's alias of log_cosh, still common in scripts.",
     "losses.kullback_leibler_divergence": "Keras 2's alias of kl_divergence.",
+    "utils.BatchLoader.__init__": "what the *_dataset_from_* utilities return instead of a "
+    "tf.data.Dataset: a torch DataLoader with class_names/file_paths and tf.data-style chaining.",
 }
 
 # Counterparts Keras keeps private, outside keras.src.<family>'s namespace and ALL_OBJECTS_DICT.

@@ -1,8 +1,13 @@
-"""Preprocessing layers: Rescaling, Normalization (with adapt), Resizing, CenterCrop, and the
+"""Preprocessing layers: Rescaling, Normalization (with adapt), Resizing, CenterCrop, the
 image augmentation layers RandomFlip, RandomRotation, RandomZoom, RandomTranslation,
-RandomCrop, RandomContrast and RandomBrightness (random in training only)."""
+RandomCrop, RandomContrast and RandomBrightness (random in training only), and the text and
+lookup layers TextVectorization, StringLookup, IntegerLookup, CategoryEncoding and
+Discretization (no TensorFlow needed)."""
 
+from tkeras.layers.preprocessing.category_encoding import CategoryEncoding
 from tkeras.layers.preprocessing.center_crop import CenterCrop
+from tkeras.layers.preprocessing.discretization import Discretization
+from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.normalization import Normalization
 from tkeras.layers.preprocessing.random_brightness import RandomBrightness
 from tkeras.layers.preprocessing.random_contrast import RandomContrast
@@ -13,9 +18,14 @@ from tkeras.layers.preprocessing.random_translation import RandomTranslation
 from tkeras.layers.preprocessing.random_zoom import RandomZoom
 from tkeras.layers.preprocessing.rescaling import Rescaling
 from tkeras.layers.preprocessing.resizing import Resizing
+from tkeras.layers.preprocessing.string_lookup import StringLookup
+from tkeras.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = [
+    "CategoryEncoding",
     "CenterCrop",
+    "Discretization",
+    "IntegerLookup",
     "Normalization",
     "RandomBrightness",
     "RandomContrast",
@@ -26,4 +36,6 @@ __all__ = [
     "RandomZoom",
     "Rescaling",
     "Resizing",
+    "StringLookup",
+    "TextVectorization",
 ]
