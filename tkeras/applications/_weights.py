@@ -27,25 +27,18 @@ def fetch(fname: str, origin: str, file_hash: str | None = None) -> str:
 
     try:
         return get_file(fname, origin, cache_subdir="models", file_hash=file_hash)
-    except Exception as err:  # noqa: BLE001 - any download failure gets the same advice
-        if os.path.exists(cache_path(fname)) and not _is_network_error(err):
-            raise
-        raise OSError(
-            f"Could not download {fname!r} from {origin} ({type(err).__name__}: {err}). "
-            f"If this machine is offline, download that URL elsewhere and put the file at "
-            f"{cache_path(fname)!r} (the Keras cache: $KERAS_HOME/models or ~/.keras/models), "
-            "or pass weights=<path to the file>."
+    except ConnectionError as err:
+        raise ConnectionError(
+            f"Could not download {fname!r} from {origin} ({err}). If this machine is offline, "
+            f"download that URL elsewhere and put the file at {cache_path(fname)!r} (Keras's "
+            "cache: $KERAS_HOME/models or ~/.keras/models), or pass weights=<path to the file>."
         ) from err
-
-
-def _is_network_error(err: Exception) -> bool:
-    text = str(err)
-    return "URL fetch failure" in text or "fetch failure" in text or isinstance(err, OSError)
 
 
 def check_weights(weights: Any, include_top: bool, classes: int) -> None:
     """Keras's two checks on ``weights`` and ``classes``."""
-    if not (weights in {"imagenet", None} or (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights))):
+    is_file = isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)
+    if not (weights in {"imagenet", None} or is_file):
         raise ValueError(
             "The `weights` argument should be either `None` (random initialization), "
             "`imagenet` (pre-training on ImageNet), or the path to the weights file to be "
