@@ -48,8 +48,6 @@ __all__ = [
     "ConvNeXtSmall",
     "ConvNeXtTiny",
     "ConvNeXtXLarge",
-    "LayerScale",
-    "StochasticDepth",
     "decode_predictions",
     "preprocess_input",
 ]

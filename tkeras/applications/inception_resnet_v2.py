@@ -15,7 +15,7 @@ _FILES = (
     ),
 )
 
-__all__ = ["CustomScaleLayer", "InceptionResNetV2", "decode_predictions", "preprocess_input"]
+__all__ = ["InceptionResNetV2", "decode_predictions", "preprocess_input"]
 
 
 def _axis() -> int:
