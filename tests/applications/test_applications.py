@@ -79,14 +79,12 @@ LIVE = [
     ("MobileNetV3Large", dict(include_top=False, minimalistic=True, alpha=0.5, input_shape=(32, 32, 3))),
     ("EfficientNetB0", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
     ("EfficientNetV2B0", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
-    ("EfficientNetV2S", dict(include_top=False, input_shape=(32, 32, 3))),
     ("DenseNet121", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
     ("InceptionV3", dict(include_top=True, classes=5, input_shape=(75, 75, 3))),
     ("Xception", dict(include_top=False, pooling="avg", input_shape=(71, 71, 3))),
     ("InceptionResNetV2", dict(include_top=True, classes=5, input_shape=(75, 75, 3))),
     ("NASNetMobile", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
     ("ConvNeXtTiny", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
-    ("ConvNeXtTiny", dict(include_top=False, include_preprocessing=False, input_shape=(32, 32, 3))),
 ]
 
 
