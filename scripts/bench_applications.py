@@ -37,7 +37,9 @@ def bench(lib, name: str, size: int, batch: int, repeats: int) -> tuple[float, f
     model, build = _timed(
         lambda: getattr(lib.applications, name)(weights=None, input_shape=(size, size, 3))
     )
-    x = torch.tensor(np.random.default_rng(0).uniform(-1, 1, (batch, size, size, 3)), dtype=torch.float32)
+    x = torch.tensor(
+        np.random.default_rng(0).uniform(-1, 1, (batch, size, size, 3)), dtype=torch.float32
+    )
     times = []
     with torch.no_grad():
         model(x, training=False)

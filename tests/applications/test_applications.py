@@ -26,8 +26,8 @@ from tkeras.models.symbolic import KerasTensor
 
 from ._parity import (
     ALL_MODELS,
-    assert_same_outputs,
     MIN_SIZE,
+    assert_same_outputs,
     compare,
     compare_structure,
     copy_weights,
@@ -76,13 +76,15 @@ LIVE = [
     ("MobileNetV2", dict(include_top=True, classes=5, alpha=0.35, input_shape=(32, 32, 3))),
     ("MobileNetV2", dict(include_top=False, alpha=1.3, pooling="max", input_shape=(33, 35, 3))),
     ("MobileNetV3Small", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
-    ("MobileNetV3Large", dict(include_top=False, minimalistic=True, alpha=0.5, input_shape=(32, 32, 3))),
+    (
+        "MobileNetV3Large",
+        dict(include_top=False, minimalistic=True, alpha=0.5, input_shape=(32, 32, 3)),
+    ),
     ("EfficientNetB0", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
     ("EfficientNetV2B0", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
     ("DenseNet121", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
     ("InceptionV3", dict(include_top=True, classes=5, input_shape=(75, 75, 3))),
     ("Xception", dict(include_top=False, pooling="avg", input_shape=(71, 71, 3))),
-    ("InceptionResNetV2", dict(include_top=True, classes=5, input_shape=(75, 75, 3))),
     ("NASNetMobile", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
     ("ConvNeXtTiny", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
 ]
@@ -107,6 +109,24 @@ def test_matches_keras_with_copied_weights(name, kwargs):
     compare(kmodel, tmodel, kwargs["input_shape"], pixels=pixels)
 
 
+@pytest.mark.parametrize("block_type, scale, activation", [
+    ("block35", 0.17, "relu"), ("block17", 0.1, "relu"), ("block8", 1.0, None),
+])  # fmt: skip
+def test_inception_resnet_blocks_match_keras(block_type, scale, activation):
+    """InceptionResNetV2's three residual blocks with Keras's weights (the whole network, a
+    15 s Keras build, is covered by the structure snapshot)."""
+    from keras.src.applications import inception_resnet_v2 as keras_irv2
+
+    from tkeras.applications import inception_resnet_v2 as ours
+
+    channels = {"block35": 320, "block17": 1088, "block8": 2080}[block_type]
+    kin, tin = keras.Input((5, 5, channels)), tkeras.Input((5, 5, channels))
+    args = dict(scale=scale, block_type=block_type, block_idx=1, activation=activation)
+    kmodel = keras.Model(kin, keras_irv2.inception_resnet_block(kin, **args), name="block")
+    tmodel = tkeras.Model(tin, ours.inception_resnet_block(tin, **args), name="block")
+    compare(kmodel, tmodel, (5, 5, channels))
+
+
 def _snapshot_params():
     # Models of LIVE are compared with Keras's live build already (time: 2 CPU cores).
     live = {name for name, _ in LIVE}
@@ -120,7 +140,11 @@ def _snapshot_params():
 @pytest.fixture
 def cheap_init(monkeypatch):
     """Structure checks need shapes, not values: skip the random init (seconds for 300M weights)."""
-    monkeypatch.setattr(tkeras.initializers, "get", lambda _: lambda shape, dtype=None: torch.empty(shape, dtype=dtype))
+    monkeypatch.setattr(
+        tkeras.initializers,
+        "get",
+        lambda _: lambda shape, dtype=None: torch.empty(shape, dtype=dtype),
+    )
 
 
 @pytest.mark.parametrize("name", _snapshot_params())
@@ -135,7 +159,9 @@ def test_snapshot_is_keras_structure():
     """The snapshot records what the installed Keras builds (checked live on one model)."""
     assert SNAPSHOT["keras_version"] == keras.__version__
     assert set(SNAPSHOT["models"]) == set(ALL_MODELS)
-    assert summary(_build(keras, "VGG19", **snapshot_kwargs("VGG19"))) == SNAPSHOT["models"]["VGG19"]
+    assert (
+        summary(_build(keras, "VGG19", **snapshot_kwargs("VGG19"))) == SNAPSHOT["models"]["VGG19"]
+    )
 
 
 def test_every_keras_constructor_is_provided():
@@ -192,7 +218,10 @@ def _random_bn_stats(model, seed=0):
     for layer in model.layers:
         values = layer.get_weights()
         if values:
-            new = [rng.uniform(0.5, 1.5, v.shape).astype(v.dtype) * (v if v.any() else 1) for v in values]
+            new = [
+                rng.uniform(0.5, 1.5, v.shape).astype(v.dtype) * (v if v.any() else 1)
+                for v in values
+            ]
             layer.set_weights(new)
 
 
@@ -248,8 +277,12 @@ def test_imagenet_offline_names_the_file_and_the_cache(tmp_path, monkeypatch):
         raise urllib.error.URLError("no network")
 
     monkeypatch.setattr("urllib.request.urlopen", offline)
-    target = os.path.join(str(tmp_path), "models", "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5")
-    with pytest.raises(ConnectionError, match="resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5") as info:
+    target = os.path.join(
+        str(tmp_path), "models", "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    )
+    with pytest.raises(
+        ConnectionError, match="resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    ) as info:
         tkeras.applications.ResNet50(include_top=False)
     assert target in str(info.value)
     assert "storage.googleapis.com/tensorflow/keras-applications/resnet/" in str(info.value)
@@ -264,13 +297,28 @@ def test_imagenet_offline_names_the_file_and_the_cache(tmp_path, monkeypatch):
     [
         (lambda a: a.VGG16(weights="nope.h5"), "The `weights` argument should be either"),
         (lambda a: a.ResNet50(weights="imagenet", classes=10), "`classes` should be 1000"),
-        (lambda a: a.VGG16(weights=None, input_shape=(16, 16, 3), include_top=False), "at least 32x32"),
+        (
+            lambda a: a.VGG16(weights=None, input_shape=(16, 16, 3), include_top=False),
+            "at least 32x32",
+        ),
         (lambda a: a.VGG16(weights=None, input_shape=(32, 32)), "three integers"),
-        (lambda a: a.VGG16(weights="imagenet", input_shape=(32, 32, 3)), r"should be \(224, 224, 3\)"),
-        (lambda a: a.VGG16(weights="imagenet", include_top=False, input_shape=(32, 32, 1)), "3 channels"),
-        (lambda a: a.DenseNet121(weights=None, input_shape=(None, None, 3)), "static `input_shape`"),
+        (
+            lambda a: a.VGG16(weights="imagenet", input_shape=(32, 32, 3)),
+            r"should be \(224, 224, 3\)",
+        ),
+        (
+            lambda a: a.VGG16(weights="imagenet", include_top=False, input_shape=(32, 32, 1)),
+            "3 channels",
+        ),
+        (
+            lambda a: a.DenseNet121(weights=None, input_shape=(None, None, 3)),
+            "static `input_shape`",
+        ),
         (lambda a: a.MobileNet(weights="imagenet", alpha=0.3), "alpha can be one of"),
-        (lambda a: a.MobileNet(weights="imagenet", depth_multiplier=2), "depth multiplier must be 1"),
+        (
+            lambda a: a.MobileNet(weights="imagenet", depth_multiplier=2),
+            "depth multiplier must be 1",
+        ),
         (lambda a: a.MobileNetV2(weights="imagenet", alpha=0.3), "alpha must be one of"),
         (lambda a: a.NASNetLarge(weights="imagenet", input_shape=(None, 331, 3)), "must be static"),
     ],
@@ -284,7 +332,9 @@ def test_argument_errors_match_keras(call, match):
 
 def test_classifier_activation_is_checked_against_pretrained_weights(tmp_path):
     path = str(tmp_path / "w.weights.h5")
-    tkeras.applications.MobileNet(weights=None, alpha=0.25, input_shape=(32, 32, 3)).save_weights(path)
+    tkeras.applications.MobileNet(weights=None, alpha=0.25, input_shape=(32, 32, 3)).save_weights(
+        path
+    )
     with pytest.raises(ValueError, match="Only `None` and `softmax` activations are allowed"):
         tkeras.applications.MobileNet(
             weights=path, alpha=0.25, input_shape=(32, 32, 3), classifier_activation="relu"

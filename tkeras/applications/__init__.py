@@ -4,20 +4,25 @@ Each family lives in its own module (``tkeras.applications.mobilenet_v2`` ...) w
 ``preprocess_input`` and ``decode_predictions``; the constructors are re-exported here.
 """
 
-from tkeras.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
-from tkeras.applications import convnext, densenet, efficientnet, efficientnet_v2, inception_resnet_v2, inception_v3, mobilenet, mobilenet_v2, mobilenet_v3, nasnet
-from tkeras.applications.efficientnet_v2 import (
-    EfficientNetV2B0,
-    EfficientNetV2B1,
-    EfficientNetV2B2,
-    EfficientNetV2B3,
-    EfficientNetV2S,
-    EfficientNetV2M,
-    EfficientNetV2L,
+from tkeras.applications import (
+    convnext,
+    densenet,
+    efficientnet,
+    efficientnet_v2,
+    imagenet_utils,
+    inception_resnet_v2,
+    inception_v3,
+    mobilenet,
+    mobilenet_v2,
+    mobilenet_v3,
+    nasnet,
+    resnet,
+    resnet50,
+    resnet_v2,
+    vgg16,
+    vgg19,
+    xception,
 )
-from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
-from tkeras.applications.inception_v3 import InceptionV3
-from tkeras.applications.mobilenet import MobileNet
 from tkeras.applications.convnext import (
     ConvNeXtBase,
     ConvNeXtLarge,
@@ -36,6 +41,18 @@ from tkeras.applications.efficientnet import (
     EfficientNetB6,
     EfficientNetB7,
 )
+from tkeras.applications.efficientnet_v2 import (
+    EfficientNetV2B0,
+    EfficientNetV2B1,
+    EfficientNetV2B2,
+    EfficientNetV2B3,
+    EfficientNetV2L,
+    EfficientNetV2M,
+    EfficientNetV2S,
+)
+from tkeras.applications.inception_resnet_v2 import InceptionResNetV2
+from tkeras.applications.inception_v3 import InceptionV3
+from tkeras.applications.mobilenet import MobileNet
 from tkeras.applications.mobilenet_v2 import MobileNetV2
 from tkeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from tkeras.applications.nasnet import NASNetLarge, NASNetMobile

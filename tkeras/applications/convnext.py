@@ -163,7 +163,9 @@ def Head(num_classes=1000, classifier_activation=None, name=None):
     def apply(x):
         x = layers.GlobalAveragePooling2D(name=f"{name}_head_gap")(x)
         x = layers.LayerNormalization(epsilon=1e-6, name=f"{name}_head_layernorm")(x)
-        return layers.Dense(num_classes, activation=classifier_activation, name=f"{name}_head_dense")(x)
+        return layers.Dense(
+            num_classes, activation=classifier_activation, name=f"{name}_head_dense"
+        )(x)
 
     return apply
 
@@ -208,7 +210,9 @@ def ConvNeXt(
                         epsilon=1e-6, name=f"{name}_downsampling_layernorm_{i}"
                     ),
                     layers.Conv2D(
-                        projection_dims[i + 1], kernel_size=2, strides=2,
+                        projection_dims[i + 1],
+                        kernel_size=2,
+                        strides=2,
                         name=f"{name}_downsampling_conv_{i}",
                     ),  # fmt: skip
                 ],
@@ -235,7 +239,10 @@ def ConvNeXt(
     model = Functional(inputs=inputs, outputs=x, name=name)
     if weights == "imagenet":
         expected = MODEL_CONFIGS[weights_name.split("convnext_")[-1]]
-        if list(depths) != expected["depths"] or list(projection_dims) != expected["projection_dims"]:
+        if (
+            list(depths) != expected["depths"]
+            or list(projection_dims) != expected["projection_dims"]
+        ):
             raise ValueError(
                 f"Architecture configuration does not match {weights_name} variant. When using "
                 "pre-trained weights, the model architecture must match the pre-trained "

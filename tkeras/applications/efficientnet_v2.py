@@ -46,7 +46,9 @@ _TABLES = {
     ),
 }  # fmt: skip
 DEFAULT_BLOCKS_ARGS = {
-    f"efficientnetv2{'-' if key.startswith('b') else ''}{key}": [dict(zip(_KEYS, row)) for row in table]
+    f"efficientnetv2{'-' if key.startswith('b') else ''}{key}": [
+        dict(zip(_KEYS, row)) for row in table
+    ]
     for key, table in _TABLES.items()
 }
 
@@ -59,7 +61,9 @@ __all__ = [f"EfficientNetV2{v}" for v in ("B0", "B1", "B2", "B3", "S", "M", "L")
 def round_filters(filters, width_coefficient, min_depth, depth_divisor):
     filters *= width_coefficient
     minimum_depth = min_depth or depth_divisor
-    return int(max(minimum_depth, int(filters + depth_divisor / 2) // depth_divisor * depth_divisor))
+    return int(
+        max(minimum_depth, int(filters + depth_divisor / 2) // depth_divisor * depth_divisor)
+    )
 
 
 def round_repeats(repeats, depth_coefficient):
@@ -82,7 +86,9 @@ def _se(x, input_filters, filters, se_ratio, activation, name):
     filters_se = max(1, int(input_filters * se_ratio))
     se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
     channels_last = config.image_data_format() == "channels_last"
-    se = layers.Reshape((1, 1, filters) if channels_last else (filters, 1, 1), name=f"{name}se_reshape")(se)
+    se = layers.Reshape(
+        (1, 1, filters) if channels_last else (filters, 1, 1), name=f"{name}se_reshape"
+    )(se)
     se = layers.Conv2D(
         filters_se, 1, padding="same", activation=activation,
         kernel_initializer=CONV_KERNEL_INITIALIZER, name=f"{name}se_reduce",
@@ -98,7 +104,9 @@ def _residual(x, inputs, strides, input_filters, output_filters, survival_probab
     if strides == 1 and input_filters == output_filters:
         if survival_probability:
             # Keras passes this value as the *drop* rate of a per-sample Dropout.
-            x = layers.Dropout(survival_probability, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
+            x = layers.Dropout(
+                survival_probability, noise_shape=(None, 1, 1, 1), name=f"{name}drop"
+            )(x)
         x = layers.Add(name=f"{name}add")([x, inputs])
     return x
 
@@ -126,7 +134,9 @@ def MBConvBlock(
             x = _se(x, input_filters, filters, se_ratio, activation, name)
         x = _conv(output_filters, 1, 1, f"{name}project_conv")(x)
         x = _bn(bn_momentum, f"{name}project_bn")(x)
-        return _residual(x, inputs, strides, input_filters, output_filters, survival_probability, name)
+        return _residual(
+            x, inputs, strides, input_filters, output_filters, survival_probability, name
+        )
 
     return apply
 
@@ -154,7 +164,9 @@ def FusedMBConvBlock(
         x = _bn(bn_momentum, f"{name}project_bn")(x)
         if fused:
             x = layers.Activation(activation=activation, name=f"{name}project_activation")(x)
-        return _residual(x, inputs, strides, input_filters, output_filters, survival_probability, name)
+        return _residual(
+            x, inputs, strides, input_filters, output_filters, survival_probability, name
+        )
 
     return apply
 
@@ -262,6 +274,8 @@ _DOC = """{model} for ImageNet classification or feature extraction (Keras's arc
 
 
 def _variant(suffix, key, width, depth, size):
+    default_name = f"efficientnetv2-{key.lstrip('-')}"
+
     def constructor(
         include_top=True,
         weights="imagenet",
@@ -271,7 +285,7 @@ def _variant(suffix, key, width, depth, size):
         classes=1000,
         classifier_activation="softmax",
         include_preprocessing=True,
-        name=f"efficientnetv2-{key.lstrip('-')}",
+        name=default_name,
     ):
         return EfficientNetV2(
             width_coefficient=width, depth_coefficient=depth, default_size=size, name=name,
@@ -283,7 +297,9 @@ def _variant(suffix, key, width, depth, size):
 
     constructor.__name__ = constructor.__qualname__ = f"EfficientNetV2{suffix}"
     constructor.__module__ = __name__
-    constructor.__doc__ = _DOC.format(model=constructor.__name__, name=f"efficientnetv2-{key.lstrip('-')}")
+    constructor.__doc__ = _DOC.format(
+        model=constructor.__name__, name=f"efficientnetv2-{key.lstrip('-')}"
+    )
     return constructor
 
 

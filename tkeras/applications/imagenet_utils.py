@@ -29,7 +29,9 @@ __all__ = ["decode_predictions", "preprocess_input"]
 
 def _check_args(data_format: Any, mode: str) -> str:
     if mode not in {"caffe", "tf", "torch"}:
-        raise ValueError(f"Expected mode to be one of `caffe`, `tf` or `torch`. Received: mode={mode}")
+        raise ValueError(
+            f"Expected mode to be one of `caffe`, `tf` or `torch`. Received: mode={mode}"
+        )
     if data_format is None:
         return config.image_data_format()
     if data_format not in {"channels_first", "channels_last"}:
@@ -192,7 +194,9 @@ def obtain_input_shape(
             raise ValueError("`input_shape` must be a tuple of three integers.")
         channels = input_shape[-1] if channels_last else input_shape[0]
         if channels != 3 and weights == "imagenet":
-            raise ValueError(f"The input must have 3 channels; Received `input_shape={input_shape}`")
+            raise ValueError(
+                f"The input must have 3 channels; Received `input_shape={input_shape}`"
+            )
         spatial = input_shape[:2] if channels_last else input_shape[1:]
         if any(d is not None and d < min_size for d in spatial):
             raise ValueError(

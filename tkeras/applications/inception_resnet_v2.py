@@ -8,7 +8,10 @@ from tkeras.models.functional import Functional
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/inception_resnet_v2/"
 _FILES = (
-    ("inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5", "e693bd0210a403b3192acc6073ad2e96"),
+    (
+        "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5",
+        "e693bd0210a403b3192acc6073ad2e96",
+    ),
     (
         "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5",
         "d19885ff4a710c122648d3b5c3b684e4",

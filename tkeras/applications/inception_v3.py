@@ -9,7 +9,10 @@ from tkeras.models.functional import Functional
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
 _FILES = (
     ("inception_v3_weights_tf_dim_ordering_tf_kernels.h5", "9a0d58056eeedaa3f26cb7ebd46da564"),
-    ("inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", "bcbd6486424b2319ff4ef7d526e38f63"),
+    (
+        "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",
+        "bcbd6486424b2319ff4ef7d526e38f63",
+    ),
 )
 
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]

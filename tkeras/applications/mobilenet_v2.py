@@ -115,7 +115,9 @@ def MobileNetV2(
     _weights.check_weights(weights, include_top, classes)
     if input_shape is not None and input_tensor is not None:
         if not isinstance(input_tensor, KerasTensor):
-            raise ValueError(f"input_tensor is not a Keras tensor; Received `input_tensor={input_tensor}`")
+            raise ValueError(
+                f"input_tensor is not a Keras tensor; Received `input_tensor={input_tensor}`"
+            )
         if input_tensor.shape[2] != input_shape[1]:
             raise ValueError(
                 "input_tensor.shape[2] must equal input_shape[1]; Received "

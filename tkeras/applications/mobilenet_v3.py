@@ -15,18 +15,32 @@ from tkeras.models.functional import Functional
 from tkeras.models.symbolic import KerasTensor
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v3/"
-_HASHES = {
-    "large_224_0.75_float": ("765b44a33ad4005b3ac83185abf1d0eb", "40af19a13ebea4e2ee0c676887f69a2e"),
-    "large_224_1.0_float": ("59e551e166be033d707958cf9e29a6a7", "07fb09a5933dd0c8eaafa16978110389"),
+_HASHES = {  # model: (top file hash, no-top file hash)
+    "large_224_0.75_float": (
+        "765b44a33ad4005b3ac83185abf1d0eb",
+        "40af19a13ebea4e2ee0c676887f69a2e",
+    ),
+    "large_224_1.0_float": (
+        "59e551e166be033d707958cf9e29a6a7",
+        "07fb09a5933dd0c8eaafa16978110389",
+    ),
     "large_minimalistic_224_1.0_float": (
-        "675e7b876c45c57e9e63e6d90a36599c", "ec5221f64a2f6d1ef965a614bdae7973",
+        "675e7b876c45c57e9e63e6d90a36599c",
+        "ec5221f64a2f6d1ef965a614bdae7973",
     ),
-    "small_224_0.75_float": ("cb65d4e5be93758266aa0a7f2c6708b7", "ebdb5cc8e0b497cd13a7c275d475c819"),
-    "small_224_1.0_float": ("8768d4c2e7dee89b9d02b2d03d65d862", "d3e8ec802a04aa4fc771ee12a9a9b836"),
+    "small_224_0.75_float": (
+        "cb65d4e5be93758266aa0a7f2c6708b7",
+        "ebdb5cc8e0b497cd13a7c275d475c819",
+    ),
+    "small_224_1.0_float": (
+        "8768d4c2e7dee89b9d02b2d03d65d862",
+        "d3e8ec802a04aa4fc771ee12a9a9b836",
+    ),
     "small_minimalistic_224_1.0_float": (
-        "99cd97fb2fcdad2bf028eb838de69e37", "cde8136e733e811080d9fcd8a252f7e4",
+        "99cd97fb2fcdad2bf028eb838de69e37",
+        "cde8136e733e811080d9fcd8a252f7e4",
     ),
-}  # fmt: skip
+}
 # expansion, filters, kernel ("k": 5, or 3 when minimalistic), stride, SE, activation ("a": hard
 # swish, or relu when minimalistic) of each inverted residual block.
 _SMALL = (
@@ -77,7 +91,9 @@ def _se_block(inputs, filters, se_ratio, prefix):
         name=f"{prefix}squeeze_excite_conv",
     )(x)  # fmt: skip
     x = layers.ReLU(name=f"{prefix}squeeze_excite_relu")(x)
-    x = layers.Conv2D(filters, kernel_size=1, padding="same", name=f"{prefix}squeeze_excite_conv_1")(x)
+    x = layers.Conv2D(
+        filters, kernel_size=1, padding="same", name=f"{prefix}squeeze_excite_conv_1"
+    )(x)
     x = hard_sigmoid(x)
     return layers.Multiply(name=f"{prefix}squeeze_excite_mul")([inputs, x])
 
@@ -105,7 +121,9 @@ def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, ac
     x = activation(x)
     if se_ratio:
         x = _se_block(x, _depth(infilters * expansion), se_ratio, prefix)
-    x = layers.Conv2D(filters, kernel_size=1, padding="same", use_bias=False, name=f"{prefix}project")(x)
+    x = layers.Conv2D(
+        filters, kernel_size=1, padding="same", use_bias=False, name=f"{prefix}project"
+    )(x)
     x = _bn(f"{prefix}project_bn")(x)
     if stride == 1 and infilters == filters:
         x = layers.Add(name=f"{prefix}add")([shortcut, x])
@@ -171,7 +189,9 @@ def MobileNetV3(
     x = img_input
     if include_preprocessing:
         x = layers.Rescaling(scale=1.0 / 127.5, offset=-1.0)(x)
-    x = layers.Conv2D(16, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="conv")(x)
+    x = layers.Conv2D(
+        16, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="conv"
+    )(x)
     x = _bn("conv_bn")(x)
     x = activation(x)
     x = stack_fn(x, kernel, activation, se_ratio)
@@ -183,7 +203,9 @@ def MobileNetV3(
     x = activation(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(keepdims=True)(x)
-        x = layers.Conv2D(last_point_ch, kernel_size=1, padding="same", use_bias=True, name="conv_2")(x)
+        x = layers.Conv2D(
+            last_point_ch, kernel_size=1, padding="same", use_bias=True, name="conv_2"
+        )(x)
         x = activation(x)
         if dropout_rate > 0:
             x = layers.Dropout(dropout_rate)(x)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
 from tkeras.models.functional import Functional
@@ -88,7 +86,9 @@ def _normal_a_cell(ip, p, filters, block_id=None):
     h = layers.Activation("relu")(ip)
     h = _conv1x1(filters, f"normal_conv_1_{block_id}")(h)
     h = _bn(f"normal_bn_1_{block_id}")(h)
-    x1_1 = _separable_conv_block(h, filters, kernel_size=(5, 5), block_id=f"normal_left1_{block_id}")
+    x1_1 = _separable_conv_block(
+        h, filters, kernel_size=(5, 5), block_id=f"normal_left1_{block_id}"
+    )
     x1_2 = _separable_conv_block(p, filters, block_id=f"normal_right1_{block_id}")
     x1 = layers.Add(name=f"normal_add_1_{block_id}")([x1_1, x1_2])
     x2_1 = _separable_conv_block(p, filters, (5, 5), block_id=f"normal_left2_{block_id}")
@@ -114,19 +114,31 @@ def _reduction_a_cell(ip, p, filters, block_id=None):
     pad = imagenet_utils.correct_pad(h, 3)
     h3 = layers.ZeroPadding2D(padding=pad, name=f"reduction_pad_1_{block_id}")(h)
     s2 = (2, 2)
-    x1_1 = _separable_conv_block(h, filters, (5, 5), strides=s2, block_id=f"reduction_left1_{block_id}")
-    x1_2 = _separable_conv_block(p, filters, (7, 7), strides=s2, block_id=f"reduction_right1_{block_id}")
+    x1_1 = _separable_conv_block(
+        h, filters, (5, 5), strides=s2, block_id=f"reduction_left1_{block_id}"
+    )
+    x1_2 = _separable_conv_block(
+        p, filters, (7, 7), strides=s2, block_id=f"reduction_right1_{block_id}"
+    )
     x1 = layers.Add(name=f"reduction_add_1_{block_id}")([x1_1, x1_2])
-    x2_1 = layers.MaxPooling2D((3, 3), strides=s2, padding="valid", name=f"reduction_left2_{block_id}")(h3)
-    x2_2 = _separable_conv_block(p, filters, (7, 7), strides=s2, block_id=f"reduction_right2_{block_id}")
+    x2_1 = layers.MaxPooling2D(
+        (3, 3), strides=s2, padding="valid", name=f"reduction_left2_{block_id}"
+    )(h3)
+    x2_2 = _separable_conv_block(
+        p, filters, (7, 7), strides=s2, block_id=f"reduction_right2_{block_id}"
+    )
     x2 = layers.Add(name=f"reduction_add_2_{block_id}")([x2_1, x2_2])
     x3_1 = _avg3(s2, "valid", f"reduction_left3_{block_id}")(h3)
-    x3_2 = _separable_conv_block(p, filters, (5, 5), strides=s2, block_id=f"reduction_right3_{block_id}")
+    x3_2 = _separable_conv_block(
+        p, filters, (5, 5), strides=s2, block_id=f"reduction_right3_{block_id}"
+    )
     x3 = layers.Add(name=f"reduction_add3_{block_id}")([x3_1, x3_2])
     x4 = _avg3((1, 1), "same", f"reduction_left4_{block_id}")(x1)
     x4 = layers.Add()([x2, x4])
     x5_1 = _separable_conv_block(x1, filters, (3, 3), block_id=f"reduction_left4_{block_id}")
-    x5_2 = layers.MaxPooling2D((3, 3), strides=s2, padding="valid", name=f"reduction_right5_{block_id}")(h3)
+    x5_2 = layers.MaxPooling2D(
+        (3, 3), strides=s2, padding="valid", name=f"reduction_right5_{block_id}"
+    )(h3)
     x5 = layers.Add(name=f"reduction_add4_{block_id}")([x5_1, x5_2])
     x = layers.Concatenate(axis=-1, name=f"reduction_concat_{block_id}")([x2, x3, x4, x5])
     return x, ip
@@ -148,7 +160,8 @@ def NASNet(
     if isinstance(input_shape, tuple) and None in input_shape and weights == "imagenet":
         raise ValueError(
             "When specifying the input shape of a NASNet and loading `ImageNet` weights, the "
-            f"input_shape argument must be static (no None entries). Got: `input_shape={input_shape}`."
+            "input_shape argument must be static (no None entries). Got: "
+            f"`input_shape={input_shape}`."
         )
     default_size = 331 if default_size is None else default_size
     input_shape = imagenet_utils.obtain_input_shape(
@@ -248,7 +261,8 @@ def NASNetLarge(
 
 NASNetMobile.__doc__ = _DOC.format(
     model="NASNetMobile", size=224, name="nasnet_mobile",
-    diff="\n    Differences from Keras: Keras refuses NASNetMobile on its torch backend; tkeras builds it.\n",
+    diff="\n    Differences from Keras: Keras refuses NASNetMobile on its torch backend; tkeras "
+    "builds it.\n",
 )  # fmt: skip
 NASNetLarge.__doc__ = _DOC.format(model="NASNetLarge", size=331, name="nasnet_large", diff="")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
@@ -109,9 +110,9 @@ def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, 
     x = _bn(f"{name}_1_bn")(x)
     x = layers.Activation("relu", name=f"{name}_1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=f"{name}_2_pad")(x)
-    x = layers.Conv2D(
-        filters, kernel_size, strides=stride, use_bias=False, name=f"{name}_2_conv"
-    )(x)
+    x = layers.Conv2D(filters, kernel_size, strides=stride, use_bias=False, name=f"{name}_2_conv")(
+        x
+    )
     x = _bn(f"{name}_2_bn")(x)
     x = layers.Activation("relu", name=f"{name}_2_relu")(x)
     x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
@@ -128,13 +129,15 @@ def stack_residual_blocks_v2(x, filters, blocks, stride1=2, name=None):
 def _v1_stacks(blocks: tuple) -> Callable:
     def stack_fn(x):
         for i, (filters, n) in enumerate(zip((64, 128, 256, 512), blocks)):
-            x = stack_residual_blocks_v1(x, filters, n, stride1=1 if i == 0 else 2, name=f"conv{i + 2}")
+            x = stack_residual_blocks_v1(
+                x, filters, n, stride1=1 if i == 0 else 2, name=f"conv{i + 2}"
+            )
         return x
 
     return stack_fn
 
 
-_DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture and weights).
+_DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture).
 
     Args:
         include_top: include the average pooling + Dense top.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from tkeras.applications import imagenet_utils
 from tkeras.applications.resnet import _DOC, build_resnet, stack_residual_blocks_v2
@@ -14,7 +14,9 @@ def _v2_stacks(blocks: tuple) -> Callable:
     def stack_fn(x):
         for i, (filters, n) in enumerate(zip((64, 128, 256, 512), blocks)):
             # v2 downsamples at the end of a stage; the last stage keeps its size.
-            x = stack_residual_blocks_v2(x, filters, n, stride1=1 if i == 3 else 2, name=f"conv{i + 2}")
+            x = stack_residual_blocks_v2(
+                x, filters, n, stride1=1 if i == 3 else 2, name=f"conv{i + 2}"
+            )
         return x
 
     return stack_fn
