@@ -1,7 +1,16 @@
 """A convolutional autoencoder with transposed convolutions, on the shipped 8x8 digits.
 
-python examples/conv_autoencoder.py
+python examples/conv_autoencoder.py            # 20 epochs
+python examples/conv_autoencoder.py --quick    # 1 epoch on 256 images, seconds
 """
+
+import argparse
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--epochs", type=int, default=20, help="training epochs (default: 20)")
+parser.add_argument("--quick", action="store_true", help="1 epoch on 256 images (a smoke run)")
+args = parser.parse_args()  # before the imports below, so --help answers at once
+epochs = 1 if args.quick else args.epochs
 
 import numpy as np
 
@@ -13,6 +22,8 @@ keras.utils.set_random_seed(11)
 (x_train, _), (x_test, _) = digits.load_data()
 x_train = (x_train.astype("float32") / 16.0)[..., None]
 x_test = (x_test.astype("float32") / 16.0)[..., None]
+if args.quick:
+    x_train = x_train[:256]
 
 inputs = keras.Input((8, 8, 1))
 h = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(inputs)  # 4x4
@@ -24,7 +35,7 @@ autoencoder = keras.Model(inputs, outputs, name="autoencoder")
 autoencoder.summary()
 
 autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
-autoencoder.fit(x_train, x_train, batch_size=32, epochs=20, validation_split=0.1, verbose=2)
+autoencoder.fit(x_train, x_train, batch_size=32, epochs=epochs, validation_split=0.1, verbose=2)
 
 reconstructed = autoencoder.predict(x_test, verbose=0)
 mse = float(np.mean((reconstructed - x_test) ** 2))

@@ -1,7 +1,16 @@
 """A custom layer (build + add_weight + call) inside a subclassed Model, trained with fit().
 
-python examples/custom_layer_subclassed_model.py
+python examples/custom_layer_subclassed_model.py            # 10 epochs
+python examples/custom_layer_subclassed_model.py --quick    # 1 epoch on 256 images
 """
+
+import argparse
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--epochs", type=int, default=10, help="training epochs (default: 10)")
+parser.add_argument("--quick", action="store_true", help="1 epoch on 256 images (a smoke run)")
+args = parser.parse_args()  # before the imports below, so --help answers at once
+epochs = 1 if args.quick else args.epochs
 
 import tkeras as keras
 from tkeras import layers
@@ -43,6 +52,8 @@ class DigitClassifier(keras.Model):
 keras.utils.set_random_seed(3)
 (x_train, y_train), (x_test, y_test) = digits.load_data()
 x_train, x_test = x_train.astype("float32") / 16.0, x_test.astype("float32") / 16.0
+if args.quick:
+    x_train, y_train = x_train[:256], y_train[:256]
 
 model = DigitClassifier()
 model.compile(
@@ -50,7 +61,7 @@ model.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
-model.fit(x_train, y_train, batch_size=32, epochs=10, verbose=2)
+model.fit(x_train, y_train, batch_size=32, epochs=epochs, verbose=2)
 loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
 print(f"test accuracy {accuracy:.4f}")
 model.summary()

@@ -4,8 +4,17 @@ Inputs: the 8x8 digit image and a "pixel count" side feature. Outputs: the digit
 whether the digit is even. Runs offline on the digits that ship with tkeras; change the import
 to `import keras` to run the same script under Keras.
 
-    python examples/functional_two_heads.py
+    python examples/functional_two_heads.py            # 10 epochs
+    python examples/functional_two_heads.py --quick    # 1 epoch on 256 images, seconds
 """
+
+import argparse
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--epochs", type=int, default=10, help="training epochs (default: 10)")
+parser.add_argument("--quick", action="store_true", help="1 epoch on 256 images (a smoke run)")
+args = parser.parse_args()  # before the imports below, so --help answers at once
+epochs = 1 if args.quick else args.epochs
 
 import numpy as np
 
@@ -15,6 +24,8 @@ from tkeras.datasets import digits
 
 keras.utils.set_random_seed(7)
 (x_train, y_train), (x_test, y_test) = digits.load_data()
+if args.quick:
+    x_train, y_train = x_train[:256], y_train[:256]
 
 
 def features(x):
@@ -42,7 +53,7 @@ model.compile(
     metrics={"digit": ["accuracy"], "even": ["accuracy"]},
 )
 targets = {"digit": y_train, "even": (y_train % 2 == 0).astype("float32")[:, None]}
-model.fit(features(x_train), targets, batch_size=32, epochs=10, validation_split=0.1, verbose=2)
+model.fit(features(x_train), targets, batch_size=32, epochs=epochs, validation_split=0.1, verbose=2)
 
 results = model.evaluate(
     features(x_test),

@@ -11,12 +11,22 @@ a plain torch loop.
 Needs Keras 3 (`pip install keras`); it runs on Keras's torch backend unless KERAS_BACKEND says
 otherwise. Offline; about 15 s on a laptop CPU.
 
-    python examples/port_keras_model.py
+    python examples/port_keras_model.py            # 2 Keras epochs, then 6 torch epochs
+    python examples/port_keras_model.py --quick    # 1 + 1 epochs on 256 images, seconds
 """
 
+import argparse
 import os
 import sys
 import tempfile
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--epochs", type=int, default=6, help="torch fine-tuning epochs (default: 6)")
+parser.add_argument(
+    "--quick", action="store_true", help="1 Keras + 1 torch epoch on 256 images (a smoke run)"
+)
+args = parser.parse_args()  # before the imports below, so --help answers at once
+epochs = 1 if args.quick else args.epochs
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 try:
@@ -36,6 +46,8 @@ from tkeras.datasets import digits
 x_train = (x_train.astype("float32") / 16.0)[..., None]
 x_test = (x_test.astype("float32") / 16.0)[..., None]
 y_train, y_test = y_train.astype("int64"), y_test.astype("int64")
+if args.quick:
+    x_train, y_train = x_train[:256], y_train[:256]
 
 # ---------------------------------------------------------------- 1. train and save in Keras
 keras.utils.set_random_seed(0)
@@ -56,7 +68,7 @@ keras_model.compile(
     metrics=["accuracy"],
 )
 # A short run on purpose, so that the fine-tuning below has something left to learn.
-keras_model.fit(x_train, y_train, batch_size=64, epochs=2, verbose=2)
+keras_model.fit(x_train, y_train, batch_size=64, epochs=1 if args.quick else 2, verbose=2)
 
 folder = tempfile.TemporaryDirectory()
 keras_path = os.path.join(folder.name, "digits_keras.keras")
@@ -92,7 +104,7 @@ torch.manual_seed(0)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 x_all = torch.from_numpy(x_train).to(device)
 y_all = torch.from_numpy(y_train).to(device)
-for epoch in range(6):
+for epoch in range(epochs):
     model.train()  # Dropout on, BatchNormalization on batch statistics
     permutation = torch.randperm(len(x_all), device=device)
     total = 0.0

@@ -5,8 +5,30 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "torch")
 os.environ.setdefault("TKERAS_DEVICE", "cpu")
 
+import random  # noqa: E402
+import sys  # noqa: E402
+import zlib  # noqa: E402
+
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _seed_every_test(request):
+    """Each test starts from the same global RNG state, whatever ran before it.
+
+    Many tests draw inputs with unseeded ``torch.randn`` / ``np.random``, and unseeded
+    initializers (Keras's and tkeras's) draw their seed from Python's ``random``. Seeding per
+    test (from its id, so tests do not all share one stream) keeps every draw the same on
+    every run, in any order, under ``-k`` or ``-x``, on a busy machine or not.
+    """
+    seed = zlib.crc32(request.node.nodeid.encode()) % (2**31)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if "keras" in sys.modules:  # Keras's global SeedGenerator (keras.random without a seed)
+        sys.modules["keras"].utils.set_random_seed(seed)
 
 
 def pytest_collection_modifyitems(config, items):

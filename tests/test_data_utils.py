@@ -167,3 +167,23 @@ def test_save_img_formats_and_errors(tmp_path):
         utils.load_img(3)
     with pytest.raises(ValueError, match=r"data_format=NHWC"):
         utils.img_to_array(np.zeros((2, 2, 3)), data_format="NHWC")
+
+
+@pytest.mark.parametrize(
+    "shape, size, kwargs",
+    [
+        ((10, 20, 3), (5, 5), {}),
+        ((2, 9, 7, 1), (4, 6), {"interpolation": "nearest"}),
+        ((3, 12, 8), (6, 3), {"data_format": "channels_first", "interpolation": "bicubic"}),
+    ],
+)
+def test_smart_resize_matches_keras(shape, size, kwargs):
+    from tkeras.preprocessing.image import smart_resize
+
+    x = np.random.default_rng(2).uniform(0, 255, shape).astype("float32")
+    ours = smart_resize(x, size, **kwargs)
+    theirs = keras.preprocessing.image.smart_resize(x, size, **kwargs)
+    assert isinstance(ours, np.ndarray) and ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-3)
+    with pytest.raises(ValueError, match=r"Expected `size` to be a tuple of 2 integers"):
+        smart_resize(x, (2,))

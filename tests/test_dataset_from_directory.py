@@ -251,3 +251,51 @@ def test_timeseries_options_and_fit():
         utils.timeseries_dataset_from_array(data, None, 3, sequence_stride=30)
     with pytest.raises(ValueError, match=r"`start_index` must be 0 or greater"):
         utils.timeseries_dataset_from_array(data, None, 3, start_index=-1)
+
+
+def _wav(path, samples, channels=1, width=2):
+    import wave
+
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(channels)
+        f.setsampwidth(width)
+        f.setframerate(8000)
+        dtype = {1: "u1", 2: "<i2"}[width]
+        f.writeframes(np.asarray(samples, dtype=dtype).tobytes())
+
+
+def test_audio_dataset(tmp_path):
+    (tmp_path / "no").mkdir()
+    (tmp_path / "yes").mkdir()
+    _wav(tmp_path / "no" / "a.wav", [0, 16384, -32768])
+    _wav(tmp_path / "yes" / "b.wav", [100, -100, 200, 300, -300])
+    _wav(tmp_path / "yes" / "c.wav", [[1, 2], [3, 4]], channels=2)
+    ds = utils.audio_dataset_from_directory(tmp_path, shuffle=False, batch_size=2, verbose=False)
+    x, y = next(iter(ds))
+    # tf.audio.decode_wav: int16 / 32768, (samples, channels); a batch pads to its longest.
+    assert x.dtype == torch.float32 and tuple(x.shape) == (2, 5, 1)
+    np.testing.assert_allclose(x[0, :, 0].numpy(), [0, 0.5, -1, 0, 0])
+    np.testing.assert_allclose(x[1, :, 0].numpy(), np.array([100, -100, 200, 300, -300]) / 32768)
+    assert y.tolist() == [0, 1] and ds.class_names == ["no", "yes"]
+    fixed = utils.audio_dataset_from_directory(
+        tmp_path, output_sequence_length=4, shuffle=False, batch_size=None, verbose=False,
+        label_mode="categorical",
+    )  # fmt: skip
+    shapes = [tuple(a.shape) for a, _ in fixed]
+    assert shapes == [(4, 1), (4, 1), (4, 2)]
+    assert next(iter(fixed))[1].tolist() == [1.0, 0.0]
+    paths, _, _ = keras_dataset_utils.index_directory(
+        str(tmp_path), "inferred", formats=(".wav",), shuffle=True, seed=3, verbose=False
+    )
+    train, val = utils.audio_dataset_from_directory(
+        tmp_path, seed=3, validation_split=0.4, subset="both", verbose=False
+    )
+    assert list(train.dataset.paths) + list(val.dataset.paths) == paths
+    with pytest.raises(NotImplementedError, match=r"sampling_rate=\.\.\.\): resampling"):
+        utils.audio_dataset_from_directory(tmp_path, sampling_rate=16000)
+    with pytest.raises(ValueError, match=r"Cannot set both `ragged` and `output_sequence_length`"):
+        utils.audio_dataset_from_directory(tmp_path, ragged=True, output_sequence_length=3)
+    _wav(tmp_path / "no" / "d.wav", [1, 2, 3], width=1)
+    eight_bit = utils.audio_dataset_from_directory(tmp_path, shuffle=False, verbose=False)
+    with pytest.raises(ValueError, match=r"d\.wav has 8-bit samples; only 16-bit PCM"):
+        next(iter(eight_bit))

@@ -197,3 +197,23 @@ def test_progress_bar_is_printed(site, tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"Downloading data from {url}/data.bin" in out
     assert f"{len(PAYLOAD)}/{len(PAYLOAD)}" in out
+
+
+def test_untar_archive_format_and_hash_algorithm(site, tmp_path):
+    root, url, _ = site
+    archive = _tar_bytes({"x.txt": b"x"}, mode="w")
+    (root / "plain.tar").write_bytes(archive)
+    out = get_file("plain", f"{url}/plain.tar", untar=True, cache_dir=tmp_path)
+    assert open(os.path.join(out, "x.txt")).read() == "x"
+    sha = hashlib.sha256(archive).hexdigest()
+    with pytest.raises(ValueError, match=r"it is not a 'zip' archive"):
+        get_file("z", f"{url}/plain.tar", extract=True, archive_format="zip", cache_dir=tmp_path)
+    path = get_file("h.tar", f"{url}/plain.tar", file_hash=sha, hash_algorithm="sha256",
+                    cache_dir=tmp_path)  # fmt: skip
+    assert hash_file(path) == sha
+    with pytest.raises(ValueError, match=r"`hash_algorithm` must be one of .*Received: 'sha512'"):
+        get_file("i.tar", f"{url}/plain.tar", file_hash=sha, hash_algorithm="sha512",
+                 cache_dir=tmp_path)  # fmt: skip
+    with pytest.raises(NotImplementedError, match=r"archive_format='rar'"):
+        extract_archive(path, str(tmp_path / "r"), archive_format="rar")
+    assert extract_archive(path, str(tmp_path / "n"), archive_format=None) is False

@@ -116,3 +116,33 @@ def test_functional_model_is_a_plain_module():
     twin.load_state_dict(tm.state_dict())
     x = {"in_a": torch.randn(2, 6), "in_b": torch.randn(2, 6)}
     assert torch.equal(twin(x)["head1"], tm(x)["head1"])
+
+
+def _dict_output_model(lib, keys):
+    """One input, two heads returned in a dict written in the order ``keys``."""
+    inputs = lib.Input((3,), name="x")
+    heads = {
+        "zeta": lib.layers.Dense(2, name="zeta")(inputs),
+        "beta": lib.layers.Dense(1, name="beta")(inputs),
+    }
+    return lib.Model(inputs, {k: heads[k] for k in keys})
+
+
+@pytest.mark.parametrize("keys", [("zeta", "beta"), ("beta", "zeta")])
+def test_dict_outputs_come_back_in_keras_order(keys):
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype("float32")
+    ref = _dict_output_model(keras, keys)
+    model = _dict_output_model(tkeras, keys)
+    model.set_weights(ref.get_weights())
+    assert model.output_names == ref.output_names == ["beta", "zeta"]
+    expected = ref.predict(x, verbose=0)
+    for out in (model.predict(x, verbose=0), model.predict_on_batch(x), model(torch.tensor(x))):
+        assert list(out) == list(expected) == ["beta", "zeta"]
+        for key in expected:
+            np.testing.assert_allclose(
+                np.asarray(out[key].detach() if hasattr(out[key], "detach") else out[key]),
+                keras.ops.convert_to_numpy(expected[key]),
+                rtol=1e-5,
+                atol=1e-5,
+            )
+    assert [t.shape for t in model.outputs] == [(None, 1), (None, 2)]

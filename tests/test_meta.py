@@ -27,6 +27,17 @@ NOT_PARITY_LAYERS = {
     "Layer": "the abstract base",
     "InputLayer": "holds a shape; tested with Input and Sequential",
     "TorchModuleWrapper": "wraps an arbitrary torch module; tested in tests/test_subclassing.py",
+    # Keras's lookup and text layers need TensorFlow (absent here): tested against the values
+    # of Keras's docstring examples and hand-computed cases in tests/test_text_layers.py.
+    "StringLookup": "Keras's needs TensorFlow; tests/test_text_layers.py",
+    "IntegerLookup": "Keras's needs TensorFlow; tests/test_text_layers.py",
+    "TextVectorization": "Keras's needs TensorFlow; tests/test_text_layers.py",
+    "Hashing": "Keras's needs TensorFlow; tests/test_text_layers.py (Keras's docstring values)",
+    "HashedCrossing": "Keras's needs TensorFlow; tests/test_text_layers.py",
+    # Integer/adapt-driven layers: parity with Keras (which runs them without TensorFlow) in
+    # tests/test_text_layers.py, for every argument.
+    "CategoryEncoding": "integer inputs and count_weights; parity in tests/test_text_layers.py",
+    "Discretization": "adapt-driven; parity in tests/test_text_layers.py",
 }
 # Constructor arguments every layer takes from the base (tested in test_layer_base.py).
 BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast"}

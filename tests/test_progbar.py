@@ -5,6 +5,7 @@ import types
 import keras
 import numpy as np
 import pytest
+from keras.src.callbacks import callback_list as keras_callback_list
 from keras.src.utils import progbar as keras_progbar
 
 import tkeras
@@ -13,12 +14,33 @@ from tkeras.utils import progbar as tk_progbar
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
-    """Both progress bars read a clock that can be moved by hand."""
+    """Both progress bars read a clock that can be moved by hand.
+
+    The bar's redraw throttling reads three things: the clock, whether stdout is a terminal
+    (tkeras: ``_dynamic_display()``; Keras: ``isatty`` or ``"posix" in sys.modules``) and the
+    order in which batch-end callbacks arrive. All three are frozen here, for both libraries.
+    Keras on torch dispatches batch-end callbacks to a thread pool (``IS_THREAD_SAFE``), so
+    under load ``update(2)`` can run before ``update(1)`` and Keras prints ``2/5`` where a
+    sequential run prints ``1/5``; the reference is made sequential.
+    """
     clock = types.SimpleNamespace(now=1000.0)
     fake = types.SimpleNamespace(time=lambda: clock.now)
     monkeypatch.setattr(keras_progbar, "time", fake)
     monkeypatch.setattr(tk_progbar, "time", fake)
+    monkeypatch.setattr(keras_callback_list.backend, "IS_THREAD_SAFE", False)
     return clock
+
+
+def _freeze_display(monkeypatch, dynamic):
+    """Both libraries' bars see the same terminal answer, whatever stdout is."""
+    monkeypatch.setattr(tk_progbar, "_dynamic_display", lambda: dynamic)
+    keras_init = keras_progbar.Progbar.__init__
+
+    def init(self, *args, **kwargs):
+        keras_init(self, *args, **kwargs)
+        self._dynamic_display = dynamic
+
+    monkeypatch.setattr(keras_progbar.Progbar, "__init__", init)
 
 
 def _run(module, clock, dynamic, target, updates, **kwargs):
@@ -113,8 +135,7 @@ def test_progbar_add_and_argument_errors(capsys, frozen_clock):
 
 
 def _fit_output(lib, capsys, verbose, dynamic, monkeypatch):
-    if lib is tkeras:
-        monkeypatch.setattr(tk_progbar, "_dynamic_display", lambda: dynamic)
+    _freeze_display(monkeypatch, dynamic)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((40, 3)).astype("float32")
     y = rng.integers(0, 2, 40)

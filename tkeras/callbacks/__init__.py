@@ -10,6 +10,7 @@ from tkeras.callbacks.learning_rate_scheduler import LearningRateScheduler
 from tkeras.callbacks.model_checkpoint import ModelCheckpoint
 from tkeras.callbacks.progbar_logger import ProgbarLogger
 from tkeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from tkeras.callbacks.tensorboard import TensorBoard
 from tkeras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "TensorBoard",
     "TerminateOnNaN",
 ]

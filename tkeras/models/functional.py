@@ -132,6 +132,10 @@ class Functional(Model):
         **kwargs: Any,
     ) -> None:
         Layer.__init__(self, name=name or _functional_name(), trainable=trainable, **kwargs)
+        if isinstance(outputs, dict):
+            # Keras flattens a dict by sorted key: outputs, output_names and the dicts that
+            # call/predict return follow that order, whatever order the dict was written in.
+            outputs = {key: outputs[key] for key in sorted(outputs)}
         flat_in, flat_out = flatten_kt(inputs), flatten_kt(outputs)
         for kind, value, flat in (("inputs", inputs, flat_in), ("outputs", outputs, flat_out)):
             if not flat or len(flat) != _count_leaves(value):

@@ -76,7 +76,10 @@ def _wrap(text: str, width: int) -> list[str]:
     """Greedy word wrap; a word longer than the column is cut with an ellipsis (as rich does)."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    words = text.split()
+    if words and text[0] == " ":  # a nested layer's indent stays, as in rich
+        words[0] = text[: len(text) - len(text.lstrip(" "))] + words[0]
+    for word in words:
         if len(word) > width:
             word = word[: width - 1] + "…"
         if not line:
@@ -139,10 +142,11 @@ def _layer_rows(
     model: Any,
     expand_nested: bool,
     show_trainable: bool,
-    prefix: str = "",
+    level: int = 0,
     relevant: set[int] | None = None,
 ) -> list:
     rows = []
+    prefix = "   " * level + "└ " if level else ""  # Keras indents 3 spaces per nesting level
     for layer in model.layers:
         if layer.built:
             params = f"{layer.count_params():,}"
@@ -155,7 +159,7 @@ def _layer_rows(
             row.append(("Y" if layer.trainable else "N") if layer.weights else "-")
         rows.append(row)
         if expand_nested and hasattr(layer, "layers") and layer.layers:
-            rows.extend(_layer_rows(layer, expand_nested, show_trainable, prefix + " └ "))
+            rows.extend(_layer_rows(layer, expand_nested, show_trainable, level + 1))
     return rows
 
 

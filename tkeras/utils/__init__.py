@@ -2,6 +2,7 @@
 (``to_categorical``, ``pad_sequences``, ``normalize``), images (``load_img``, ...),
 ``set_random_seed``, ``Progbar``, ``PyDataset``."""
 
+from tkeras.utils.audio_dataset import audio_dataset_from_directory
 from tkeras.utils.batch_loader import BatchLoader
 from tkeras.utils.file_utils import get_file
 from tkeras.utils.image_dataset import image_dataset_from_directory
@@ -21,6 +22,7 @@ __all__ = [
     "PyDataset",
     "Sequence",
     "array_to_img",
+    "audio_dataset_from_directory",
     "get_file",
     "image_dataset_from_directory",
     "img_to_array",

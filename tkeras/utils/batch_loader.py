@@ -15,13 +15,17 @@ from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampl
 from torch.utils.data._utils.collate import default_collate
 
 
-def collate(samples: list) -> Any:
-    """Stack samples into a batch; strings become a numpy array of str (tf.string's shape)."""
+def collate(samples: list, pad: bool = False) -> Any:
+    """Stack samples into a batch; strings become a numpy array of str (tf.string's shape);
+    with ``pad``, tensors of different lengths are zero-padded at the end of their first axis
+    to the longest (tf.data's ``padded_batch``)."""
     first = samples[0]
     if isinstance(first, tuple):
-        return tuple(collate([s[i] for s in samples]) for i in range(len(first)))
+        return tuple(collate([s[i] for s in samples], pad) for i in range(len(first)))
     if isinstance(first, (str, bytes)):
         return np.array(samples, dtype=object)
+    if pad and isinstance(first, torch.Tensor) and first.dim() > 0:
+        return torch.nn.utils.rnn.pad_sequence(samples, batch_first=True)
     return default_collate(samples)
 
 
@@ -29,11 +33,11 @@ class _Pipeline:
     """collate, then (unbatched) the one sample, then each ``map`` function, in order.
     A class, not a closure, so worker processes can receive it."""
 
-    def __init__(self, single: bool, maps: tuple[Callable, ...]) -> None:
-        self.single, self.maps = single, maps
+    def __init__(self, single: bool, maps: tuple[Callable, ...], pad: bool = False) -> None:
+        self.single, self.maps, self.pad = single, maps, pad
 
     def __call__(self, samples: list) -> Any:
-        batch = collate(samples)
+        batch = collate(samples, self.pad)
         if self.single:
             batch = _first(batch)
         for fn in self.maps:
@@ -65,6 +69,7 @@ class BatchLoader(DataLoader):
         seed: seeds the shuffle's ``torch.Generator`` (the same seed, the same epochs).
         num_workers: worker processes reading samples (DataLoader's argument).
         class_names, file_paths: Keras's attributes (None where Keras has none).
+        pad: zero-pad samples of different lengths to the longest in the batch.
 
     ``with_workers(n)`` returns the loader reading files in ``n`` worker processes.
     Chaining as in tf.data: ``map(fn)`` applies ``fn(x, y)`` to each batch (in the workers),
@@ -90,6 +95,7 @@ class BatchLoader(DataLoader):
         file_paths: list[str] | None = None,
         maps: tuple[Callable, ...] = (),
         take: int | None = None,
+        pad: bool = False,
     ) -> None:
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(
@@ -108,11 +114,11 @@ class BatchLoader(DataLoader):
         super().__init__(
             dataset,
             batch_sampler=batches,
-            collate_fn=_Pipeline(batch_size is None, tuple(maps)),
+            collate_fn=_Pipeline(batch_size is None, tuple(maps), pad),
             num_workers=num_workers,
         )
         self._options = dict(
-            batch_size=batch_size, shuffle=shuffle, seed=seed, num_workers=num_workers
+            batch_size=batch_size, shuffle=shuffle, seed=seed, num_workers=num_workers, pad=pad
         )
         self._maps, self._take = tuple(maps), take
         self.class_names, self.file_paths = class_names, file_paths

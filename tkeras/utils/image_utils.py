@@ -170,3 +170,46 @@ def load_img(
     resample = getattr(image.Resampling, interpolation.upper())
     box = _crop_box(img.size, size) if keep_aspect_ratio else None
     return img.resize(size, resample, box=box)
+
+
+def smart_resize(x, size, interpolation="bilinear", data_format="channels_last", **kwargs):
+    """Resize images to ``size`` without distortion: centre-crop to the target aspect ratio,
+    then resize (Keras's ``keras.preprocessing.image.smart_resize``).
+
+    Args:
+        x: an image (H, W, C) or a batch (N, H, W, C) (channels first with ``data_format``).
+        size: ``(height, width)``.
+        interpolation: ``"bilinear"``, ``"nearest"`` or ``"bicubic"``.
+        data_format: ``"channels_last"`` or ``"channels_first"``.
+
+    Returns a numpy array for a numpy input, else a torch tensor.
+
+    Example:
+        >>> smart_resize(np.zeros((10, 20, 3)), (5, 5)).shape
+        (5, 5, 3)
+    """
+    import torch
+
+    from tkeras.ops.image import resize
+
+    if kwargs:
+        raise TypeError(f"smart_resize() got unexpected keyword arguments: {list(kwargs)}")
+    if len(size) != 2:
+        raise ValueError(f"Expected `size` to be a tuple of 2 integers, but got: {size}.")
+    img = torch.as_tensor(np.asarray(x)) if not isinstance(x, torch.Tensor) else x
+    if img.dim() not in (3, 4):
+        raise ValueError(
+            "Expected an image array with shape `(height, width, channels)`, or `(batch_size, "
+            "height, width, channels)`, but got input with incorrect rank, of shape "
+            f"{tuple(img.shape)}."
+        )
+    last = data_format == "channels_last"
+    height, width = (img.shape[-3], img.shape[-2]) if last else (img.shape[-2], img.shape[-1])
+    target_height, target_width = size
+    crop_height = max(min(height, int(float(width * target_height) / target_width)), 1)
+    crop_width = max(min(width, int(float(height * target_width) / target_height)), 1)
+    top, left = int(float(height - crop_height) / 2), int(float(width - crop_width) / 2)
+    rows, cols = slice(top, top + crop_height), slice(left, left + crop_width)
+    img = img[..., rows, cols, :] if last else img[..., rows, cols]
+    out = resize(img, size, interpolation=interpolation, data_format=data_format)
+    return out.numpy() if isinstance(x, np.ndarray) else out

@@ -1,12 +1,14 @@
 """Preprocessing layers: Rescaling, Normalization (with adapt), Resizing, CenterCrop, the
 image augmentation layers RandomFlip, RandomRotation, RandomZoom, RandomTranslation,
 RandomCrop, RandomContrast and RandomBrightness (random in training only), and the text and
-lookup layers TextVectorization, StringLookup, IntegerLookup, CategoryEncoding and
-Discretization (no TensorFlow needed)."""
+lookup layers TextVectorization, StringLookup, IntegerLookup, CategoryEncoding,
+Discretization, Hashing and HashedCrossing (no TensorFlow needed)."""
 
 from tkeras.layers.preprocessing.category_encoding import CategoryEncoding
 from tkeras.layers.preprocessing.center_crop import CenterCrop
 from tkeras.layers.preprocessing.discretization import Discretization
+from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
+from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.normalization import Normalization
 from tkeras.layers.preprocessing.random_brightness import RandomBrightness
@@ -25,6 +27,8 @@ __all__ = [
     "CategoryEncoding",
     "CenterCrop",
     "Discretization",
+    "HashedCrossing",
+    "Hashing",
     "IntegerLookup",
     "Normalization",
     "RandomBrightness",

@@ -6,7 +6,7 @@ import torch
 
 from tkeras import config
 from tkeras.backend.convert import convert_to_tensor
-from tkeras.layers.layer import Layer
+from tkeras.layers.layer import Layer, _is_symbolic
 from tkeras.layers.preprocessing.categorical import encode_categorical
 
 
@@ -45,7 +45,7 @@ class CategoryEncoding(Layer):
         self.built = True
 
     def __call__(self, inputs, *args, **kwargs):
-        if not isinstance(inputs, torch.Tensor) and not hasattr(inputs, "_keras_history"):
+        if not isinstance(inputs, torch.Tensor) and not _is_symbolic(inputs):
             inputs = convert_to_tensor(inputs)
         return super().__call__(inputs, *args, **kwargs)
 

@@ -7,7 +7,7 @@ import torch
 
 from tkeras import config
 from tkeras.backend.convert import convert_to_tensor
-from tkeras.layers.layer import Layer
+from tkeras.layers.layer import Layer, _is_symbolic
 from tkeras.layers.preprocessing.categorical import encode_categorical
 
 
@@ -108,7 +108,7 @@ class Discretization(Layer):
         self.bin_boundaries = compress_summary(summary, 1.0 / self.num_bins)[0, :-1].tolist()
 
     def __call__(self, inputs, *args, **kwargs):
-        if not isinstance(inputs, torch.Tensor) and not hasattr(inputs, "_keras_history"):
+        if not isinstance(inputs, torch.Tensor) and not _is_symbolic(inputs):
             inputs = convert_to_tensor(inputs)
         return super().__call__(inputs, *args, **kwargs)
 
@@ -139,8 +139,11 @@ class Discretization(Layer):
         return (depth,)
 
     def get_config(self):
+        # Keras's keys exactly (no `trainable`: Keras's __init__ does not take it).
+        base = super().get_config()
         return {
-            **super().get_config(),
+            "name": base["name"],
+            "dtype": base["dtype"],
             "bin_boundaries": self.bin_boundaries,
             "num_bins": self.num_bins,
             "epsilon": self.epsilon,

@@ -362,10 +362,16 @@ class IndexLookup(Layer):
         return out.reshape(array.shape)
 
     def _oov_buckets(self, values: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(
-            f"{type(self).__name__}: num_oov_indices > 1 for string tokens (TensorFlow's "
-            "FarmHash bucketing is not reimplemented)."
-        )
+        """TensorFlow's OOV buckets: FarmHash of the value's string (``to_hash_bucket_fast``),
+        or keyed SipHash with ``salt`` (``to_hash_bucket_strong``)."""
+        from tkeras.layers.preprocessing.hash_functions import fingerprint64, siphash24
+        from tkeras.layers.preprocessing.hashing import as_bytes
+
+        salt = getattr(self, "salt", None)
+        n = self.num_oov_indices
+        if salt is not None:
+            return np.array([siphash24(tuple(salt), as_bytes(v)) % n for v in values], "int64")
+        return np.array([fingerprint64(as_bytes(v)) % n for v in values], "int64")
 
     def call(self, inputs):
         array = to_numpy(inputs, self._string and not self.invert, self.encoding)

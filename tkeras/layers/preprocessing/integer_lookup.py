@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tkeras.layers.preprocessing.index_lookup import IndexLookup
+from tkeras.layers.preprocessing.string_lookup import _salt
 
 
 class IntegerLookup(IndexLookup):
@@ -27,11 +28,12 @@ class IntegerLookup(IndexLookup):
         output_mode: ``"int"``, ``"one_hot"``, ``"multi_hot"``, ``"count"`` or ``"tf_idf"``.
         sparse: must be False.
         pad_to_max_tokens: encode to ``max_tokens`` columns instead of the vocabulary size.
-        oov_method: ``"floormod"`` (``"farmhash"`` is not offered).
-        salt: must be None (only used with ``"farmhash"``).
+        oov_method: ``"floormod"`` (``value mod num_oov_indices``) or ``"farmhash"``
+            (FarmHash of the decimal string, as TensorFlow's ``to_hash_bucket_fast``).
+        salt: with ``"farmhash"``, keyed SipHash instead (an int or a pair of ints).
 
     Differences from Keras: one_hot/multi_hot/count outputs are float32 (see StringLookup);
-    ``oov_method="farmhash"``, ``salt`` and ``sparse=True`` raise NotImplementedError.
+    ``sparse=True`` raises NotImplementedError.
 
     Example:
         >>> layer = IntegerLookup(vocabulary=[12, 36, 1138, 42])
@@ -69,12 +71,13 @@ class IntegerLookup(IndexLookup):
                 "IntegerLookup: `oov_method` must be one of ('floormod', 'farmhash'). "
                 f"Received: oov_method={oov_method}"
             )
-        if oov_method == "farmhash" or salt is not None:
-            raise NotImplementedError(
-                "IntegerLookup: oov_method='farmhash' and salt (TensorFlow's FarmHash/SipHash "
-                "OOV bucketing) are not supported; use oov_method='floormod'."
+        if salt is not None and oov_method != "farmhash":
+            raise ValueError(
+                "`salt` can only be used when `oov_method='farmhash'`. "
+                f"Received: oov_method={oov_method}"
             )
-        self.vocabulary_dtype, self.oov_method, self.salt = vocabulary_dtype, oov_method, salt
+        self.vocabulary_dtype, self.oov_method = vocabulary_dtype, oov_method
+        self.salt = _salt(salt, "IntegerLookup")
         super().__init__(
             max_tokens=max_tokens,
             num_oov_indices=num_oov_indices,
@@ -91,6 +94,8 @@ class IntegerLookup(IndexLookup):
         )
 
     def _oov_buckets(self, values: np.ndarray) -> np.ndarray:
+        if self.oov_method == "farmhash":
+            return super()._oov_buckets(values)  # FarmHash (or salted SipHash) of the decimal
         return np.mod(values.astype("int64"), self.num_oov_indices)
 
     def get_config(self):

@@ -5,6 +5,20 @@ from __future__ import annotations
 from tkeras.layers.preprocessing.index_lookup import IndexLookup
 
 
+def _salt(salt, layer: str):
+    """Keras's salt: an int ``s`` is the SipHash key ``(s, s)``; a pair is used as is."""
+    if salt is None:
+        return None
+    if isinstance(salt, (tuple, list)) and len(salt) == 2:
+        return list(salt)
+    if isinstance(salt, int):
+        return [salt, salt]
+    raise ValueError(
+        f"The `salt` argument for `{layer}` can only be a tuple of 2 integers, or a single "
+        f"integer. Received: salt={salt}."
+    )
+
+
 class StringLookup(IndexLookup):
     """Map strings to integer indices through a vocabulary (given, from a file, or ``adapt``).
 
@@ -24,7 +38,8 @@ class StringLookup(IndexLookup):
         pad_to_max_tokens: encode to ``max_tokens`` columns instead of the vocabulary size.
         sparse: must be False (sparse outputs are not offered).
         encoding: the text encoding of bytes inputs and vocabulary files.
-        salt: must be None (TensorFlow's salted SipHash bucketing is not reimplemented).
+        salt: with ``num_oov_indices > 1``, OOV buckets use keyed SipHash (an int or a pair)
+            instead of FarmHash, as TensorFlow's ``to_hash_bucket_strong``.
 
     Returns torch int64 indices (``"int"``), float32 encodings (other modes), or for
     ``invert=True`` a numpy array of str with the input's shape.
@@ -32,8 +47,7 @@ class StringLookup(IndexLookup):
     Differences from Keras: runs eagerly on Python strings/numpy (not on symbolic
     ``Input(dtype="string")``); one_hot/multi_hot/count outputs are float32 (Keras's TF
     kernels return int64 there while its output spec says float32); ``invert`` returns str
-    (not bytes); ``num_oov_indices > 1``, ``salt`` and ``sparse=True`` raise
-    NotImplementedError.
+    (not bytes); ``sparse=True`` raises NotImplementedError.
 
     Example:
         >>> layer = StringLookup(vocabulary=["a", "b", "c", "d"])
@@ -60,11 +74,7 @@ class StringLookup(IndexLookup):
         salt=None,
         **kwargs,
     ):
-        if salt is not None:
-            raise NotImplementedError(
-                "StringLookup: salt (TensorFlow's salted SipHash OOV bucketing) is not supported."
-            )
-        self.salt = salt
+        self.salt = _salt(salt, "StringLookup")
         super().__init__(
             max_tokens=max_tokens,
             num_oov_indices=num_oov_indices,
