@@ -40,6 +40,7 @@ EXAMPLES = {
     "conv_autoencoder.py": "test reconstruction MSE",
     "augmented_classifier.py": "test accuracy",
     "port_keras_model.py": "Keras reloads the fine-tuned model",
+    "transfer_learning.py": "fine-tuned: val_accuracy",
 }
 
 
@@ -128,3 +129,13 @@ def test_benchmark_estimate_of_the_full_run_is_about_three_minutes():
     bench = _benchmark_module()
     seconds = bench.estimate_seconds(list(bench.SIZES), epochs=3, repeats=1, has_keras=True)
     assert 170 < seconds < 180
+
+
+def test_bench_applications_prints_a_row_per_model():
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KERAS_BACKEND": "torch"}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_applications.py"), "--models",
+         "MobileNet", "--size", "32", "--batch", "1", "--repeats", "1"],
+        capture_output=True, text=True, timeout=300, env=env, check=True,
+    ).stdout  # fmt: skip
+    assert "| MobileNet | " in out, out

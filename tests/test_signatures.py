@@ -19,6 +19,7 @@ import tkeras
 
 # Packages whose ``__all__`` is compared with the Keras package of the same name.
 FAMILIES = (
+    "applications",
     "layers",
     "activations",
     "initializers",

@@ -5,6 +5,7 @@
 import tkeras.backend  # noqa: F401
 from tkeras import (
     activations,
+    applications,
     backend,
     callbacks,
     config,
@@ -68,6 +69,7 @@ __all__ = [
     "Variable",
     "__version__",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "config",

@@ -1,0 +1,101 @@
+"""Build an application in Keras and tkeras, compare structure, copy weights, compare outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import numpy as np
+
+# Smallest input each family accepts (include_top=True needs a static shape).
+MIN_SIZE = {"InceptionV3": 75, "InceptionResNetV2": 75, "Xception": 71}
+
+# Every constructor of keras.applications that tkeras provides.
+ALL_MODELS = (
+    "VGG16 VGG19 ResNet50 ResNet101 ResNet152 ResNet50V2 ResNet101V2 ResNet152V2 MobileNet "
+    "MobileNetV2 MobileNetV3Small MobileNetV3Large DenseNet121 DenseNet169 DenseNet201 "
+    "InceptionV3 InceptionResNetV2 Xception NASNetMobile NASNetLarge "
+    "EfficientNetB0 EfficientNetB1 EfficientNetB2 EfficientNetB3 EfficientNetB4 EfficientNetB5 "
+    "EfficientNetB6 EfficientNetB7 EfficientNetV2B0 EfficientNetV2B1 EfficientNetV2B2 "
+    "EfficientNetV2B3 EfficientNetV2S EfficientNetV2M EfficientNetV2L "
+    "ConvNeXtTiny ConvNeXtSmall ConvNeXtBase ConvNeXtLarge ConvNeXtXLarge"
+).split()
+
+
+def snapshot_kwargs(name: str) -> dict:
+    """The configuration the structure snapshot records: the top included, 7 classes."""
+    size = MIN_SIZE.get(name, 32)
+    return dict(weights=None, include_top=True, classes=7, input_shape=(size, size, 3))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("2_d", "2d")
+
+
+def _is_auto(layer) -> bool:
+    """An automatic name (``conv2d_17``): its number depends on what was built before."""
+    base = _snake(type(layer).__name__)
+    return re.fullmatch(rf"{re.escape(base)}(_\d+)?", layer.name) is not None
+
+
+def structure(model) -> list:
+    """Per layer, in order: class, explicit name (None when automatic), weight shapes."""
+    return [
+        [type(layer).__name__, None if _is_auto(layer) else layer.name,
+         [list(w.shape) for w in layer.get_weights()]]
+        for layer in model.layers
+    ]  # fmt: skip
+
+
+def summary(model) -> dict:
+    text = json.dumps(structure(model), separators=(",", ":"))
+    return {
+        "name": model.name,
+        "count_params": int(model.count_params()),
+        "layers": len(model.layers),
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+    }
+
+
+def compare_structure(kmodel, tmodel) -> None:
+    ks, ts = structure(kmodel), structure(tmodel)
+    assert len(ks) == len(ts), (len(ks), len(ts))
+    for i, (a, b) in enumerate(zip(ks, ts)):
+        assert a == b, (i, a, b)
+    assert kmodel.name == tmodel.name
+    assert kmodel.count_params() == tmodel.count_params()
+
+
+def copy_weights(kmodel, tmodel) -> None:
+    for kl, tl in zip(kmodel.layers, tmodel.layers):
+        if kl.weights:
+            tl.set_weights(kl.get_weights())
+
+
+def assert_same_outputs(kmodel, tmodel, x, atol=1e-4) -> float:
+    """Outputs agree relative to their magnitude; returns the relative max difference."""
+    import keras
+
+    want = keras.ops.convert_to_numpy(kmodel(x, training=False))
+    got = tmodel.predict(x, verbose=0)
+    assert got.shape == want.shape
+    scale = float(np.abs(want).max())
+    assert scale > 0, "degenerate output: all zeros"
+    # Random-weight networks can end tiny or huge: compare relative to the output's size.
+    np.testing.assert_allclose(got / scale, want / scale, rtol=0, atol=atol)
+    return float(np.abs(got - want).max()) / scale
+
+
+def images(shape, pixels: bool, seed=0, batch=2) -> np.ndarray:
+    """Random images: [0, 255] pixels for models that normalize inside, else [-1, 1] (raw
+    [0, 255] inputs would saturate ReLU6 networks and hide differences)."""
+    low, high = (0, 255) if pixels else (-1, 1)
+    return np.random.default_rng(seed).uniform(low, high, (batch, *shape)).astype("float32")
+
+
+def compare(kmodel, tmodel, shape, pixels=False, atol=1e-4) -> float:
+    compare_structure(kmodel, tmodel)
+    copy_weights(kmodel, tmodel)
+    x = images(shape, pixels)
+    return assert_same_outputs(kmodel, tmodel, x, atol=atol)
