@@ -22,14 +22,9 @@ MISSING: dict[str, dict[str, str]] = {
         ),
         **dict.fromkeys(
             [
-                "DTypePolicy",
-                "FloatDTypePolicy",
                 "Quantizer",
                 "RematScope",
                 "remat",
-                "applications",
-                "dtype_policies",
-                "mixed_precision",
                 "quantizers",
             ],
             OTHER_ISSUE,
@@ -76,7 +71,6 @@ MISSING: dict[str, dict[str, str]] = {
         ),
     },
     "optimizers": {
-        **dict.fromkeys(["LossScaleOptimizer"], OTHER_ISSUE),
         **dict.fromkeys(["legacy"], JAX_TF_ONLY),
         **dict.fromkeys(
             ["Adafactor", "MultiOptimizer", "Muon", "OptimizerMap", "ScheduleFreeAdamW"], NOT_YET
@@ -84,7 +78,6 @@ MISSING: dict[str, dict[str, str]] = {
     },
     "callbacks": {
         **dict.fromkeys(["OrbaxCheckpoint"], JAX_TF_ONLY),
-        **dict.fromkeys(["BackupAndRestore"], OTHER_ISSUE),
         **dict.fromkeys(["RemoteMonitor"], NOT_YET),
     },
     "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], NOT_YET),
@@ -99,7 +92,7 @@ MISSING: dict[str, dict[str, str]] = {
         ],
         NOT_YET,
     ),
-    "config": dict.fromkeys(["dtype_policy", "set_dtype_policy"], OTHER_ISSUE),
+    "config": {},
     "utils": {
         **dict.fromkeys(["Config", "legacy", "plot_model", "model_to_dot"], NOT_YET),
         **dict.fromkeys(

@@ -92,9 +92,9 @@ SNAPSHOTS: dict[str, list[str]] = {
         "uniform",
     ],
     "tkeras": [
-        "Initializer",
         "DTypePolicy",
         "FloatDTypePolicy",
+        "Initializer",
         "Input",
         "InputSpec",
         "KerasTensor",

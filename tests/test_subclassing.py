@@ -73,7 +73,8 @@ def test_torch_module_wrapper_lazy_module_trains_and_counts():
     )
     wrapped = model.layers[0]
     assert isinstance(wrapped, layers.TorchModuleWrapper)
-    assert [tuple(w.shape) for w in model.weights] == [(4, 5), (4,), (1, 4), (1,)]
+    # The wrapped torch module keeps torch's layout; the tkeras Dense kernel has Keras's (in, out).
+    assert [tuple(w.shape) for w in model.weights] == [(4, 5), (4,), (4, 1), (1,)]
     assert model.output_shape == (None, 1)
     loss = model(torch.randn(8, 5)).pow(2).mean()
     loss.backward()

@@ -779,3 +779,13 @@ def test_benchmark_script_quick_run():
         rows = module.main(["--quick", "--no-keras", "--models", "mlp,convnet,lstm"])
     assert [r["model"] for r in rows] == ["mlp", "convnet", "lstm"]
     assert all(r["torch"] > 0 and r["tkeras"] > 0 for r in rows)
+
+
+def test_predict_on_an_empty_dataloader_says_no_batch_ran():
+    model = tkeras.Sequential([tkeras.Input((3,)), tkeras.layers.Dense(2)])
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.zeros(0, 3)), batch_size=2
+    )
+    with pytest.warns(UserWarning, match="ran out of data"):
+        with pytest.raises(ValueError, match=r"predict\(\) ran no batch: the input yielded no"):
+            model.predict(loader, verbose=0)

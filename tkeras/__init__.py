@@ -53,9 +53,9 @@ def version():
 
 
 __all__ = [
-    "Initializer",
     "DTypePolicy",
     "FloatDTypePolicy",
+    "Initializer",
     "Input",
     "InputSpec",
     "KerasTensor",

@@ -205,10 +205,15 @@ def test_prelu_checks_the_non_shared_axes_after_build() -> None:
         layer(torch.zeros(2, 4, 6))
 
 
-def test_prelu_runs_on_the_inputs_device_after_build() -> None:
+def test_prelu_built_by_shape_inference_gets_real_weights() -> None:
+    # DESIGN.md: no meta tensor ever becomes a weight, even when the build happens while the
+    # layer is traced on meta tensors (a call on a KerasTensor).
     layer = tkeras.layers.PReLU()
-    y = layer(torch.ones(2, 3, device="meta"))
-    assert y.device.type == "meta" and layer.alpha.device.type == "meta"
+    out = layer(tkeras.Input((3,)))
+    assert tuple(out.shape) == (None, 3)
+    assert layer.alpha.device.type == "cpu"
+    y = layer(torch.ones(2, 3))
+    assert y.device.type == "cpu"
 
 
 # ---------------------------------------------------------------------- Softmax masks

@@ -354,10 +354,8 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
         callbacks.on_predict_end()
     if not outputs:
         raise ValueError(
-            "Unexpected result of `predict_function` (Empty batch_outputs). "
-            "Please use `Model.compile(..., run_eagerly=True)`, or "
-            "`tf.config.run_functions_eagerly(True)` for more information of "
-            "where went wrong, or file a issue/bug to `tkeras`."
+            "predict() ran no batch: the input yielded no samples (an empty array, Dataset, "
+            "DataLoader or generator, or `steps=0`). Pass at least one sample."
         )
     return _concat(outputs)
 

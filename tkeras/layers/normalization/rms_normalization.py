@@ -38,6 +38,7 @@ class RMSNormalization(Layer):
         axes = _axes.positive_axes(self, given, input_shape)
         shape = tuple(_axes.known_size(self, a, input_shape) for a in axes)
         self.scale = self.add_weight(shape=shape, initializer="ones", name="scale")
+        self.axis = given  # as Keras's build stores it (sorted, always a list): its config shows it
         self._axes = axes
         rank = len(input_shape)
         # The op broadcasts the scale over the input: put its sizes on their axes.
@@ -47,11 +48,6 @@ class RMSNormalization(Layer):
         return rms_normalization(
             inputs, self.scale.reshape(self._scale_shape), self._axes, self.epsilon
         )
-
-    def get_config(self) -> dict[str, Any]:
-        # Keras's config shows the axis list build() stores (sorted, always a list).
-        axis = self.axis if isinstance(self.axis, list) else [self.axis]
-        return {**super().get_config(), "axis": sorted(axis) if self.built else self.axis}
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         given = self.axis if isinstance(self.axis, list) else [self.axis]
