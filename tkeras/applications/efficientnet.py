@@ -168,10 +168,8 @@ def EfficientNet(
             classes, activation=classifier_activation,
             kernel_initializer=DENSE_KERNEL_INITIALIZER, name="predictions",
         )(x)  # fmt: skip
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = _weights.pool(x, pooling, "avg_pool", "max_pool")
     model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
     if weights == "imagenet":
         fname = name + (".h5" if include_top else "_notop.h5")

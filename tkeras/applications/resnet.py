@@ -61,10 +61,8 @@ def build_resnet(
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = _weights.pool(x, pooling, "avg_pool", "max_pool")
     model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
     suffix = "" if include_top else "_notop"
     fname = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
