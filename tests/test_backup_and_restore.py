@@ -15,6 +15,7 @@ import pytest
 import torch
 
 import tkeras
+from tests._subprocess import HANG_GUARD_S
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -62,7 +63,7 @@ def _run(tmp_path, out, backup, kill_at=None):
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
 
 

@@ -14,6 +14,7 @@ import pytest
 import torch
 
 import tkeras
+from tests._subprocess import HANG_GUARD_S
 from tkeras.backend import global_state
 
 ROOT = pathlib.Path(tkeras.__file__).parent
@@ -31,7 +32,7 @@ def _in_thread(fn):
 
     t = threading.Thread(target=run)
     t.start()
-    t.join(timeout=120)
+    t.join(timeout=HANG_GUARD_S)
     if "error" in box:
         raise box["error"]
     return box["value"]

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 import tkeras
+from tests._subprocess import HANG_GUARD_S
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -759,7 +760,7 @@ def test_tkeras_never_imports_keras_or_tensorflow():
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
     )
     assert quick.returncode == 0, quick.stderr
     assert quick.stdout.strip() == "False"
@@ -769,7 +770,7 @@ def test_tkeras_never_imports_keras_or_tensorflow():
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
     )
     assert full.returncode == 0, full.stderr
     assert full.stdout.split("\n")[:2] == ["after-import []", "after-all []"], full.stdout

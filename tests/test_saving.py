@@ -23,6 +23,7 @@ import pytest
 import torch
 
 import tkeras
+from tests._subprocess import HANG_GUARD_S
 from tkeras.saving import weights_h5
 
 TOL = {"rtol": 1e-5, "atol": 1e-5}
@@ -646,11 +647,11 @@ def test_a_killed_save_leaves_the_old_file_whole(tmp_path, kind):
     try:
         assert proc.stdout.readline().strip() == "old"
         old = path.read_bytes()
-        deadline = time.time() + 60
+        deadline = time.time() + HANG_GUARD_S
         while proc.stdout.readline().strip() != "writing":
             assert time.time() < deadline
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        proc.wait(timeout=HANG_GUARD_S)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests._subprocess import HANG_GUARD_S
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -16,7 +18,7 @@ def test_bench_layers_quick_prints_every_row():
         [sys.executable, str(ROOT / "scripts" / "bench_layers.py"), "--quick"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
         env=env,
         check=True,
     ).stdout
@@ -25,7 +27,7 @@ def test_bench_layers_quick_prints_every_row():
     assert "one extra nn.Module call costs" in out
 
 
-def _run(args, timeout=300):
+def _run(args, timeout=HANG_GUARD_S):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KERAS_BACKEND": "torch", "TKERAS_DEVICE": "cpu"}
     return subprocess.run(
         [sys.executable, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT
@@ -50,7 +52,7 @@ def test_every_example_is_listed():
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_example_help_names_its_flags(name):
-    proc = _run([f"examples/{name}", "--help"], timeout=60)
+    proc = _run([f"examples/{name}", "--help"], timeout=HANG_GUARD_S)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("usage: ") and "--epochs" in proc.stdout
     assert "--quick" in proc.stdout
@@ -67,7 +69,7 @@ def test_example_runs_in_quick_mode(name):
 
 
 def test_example_rejects_a_bad_flag():
-    proc = _run(["examples/digits_convnet.py", "--epochs", "many"], timeout=60)
+    proc = _run(["examples/digits_convnet.py", "--epochs", "many"], timeout=HANG_GUARD_S)
     assert proc.returncode == 2
     assert "argument --epochs: invalid int value: 'many'" in proc.stderr
 
@@ -86,7 +88,7 @@ def test_gpu_check_without_a_gpu_says_so_in_one_line():
         ["bash", str(ROOT / "scripts" / "gpu_check.sh")],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (
@@ -136,6 +138,6 @@ def test_bench_applications_prints_a_row_per_model():
     out = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench_applications.py"), "--models",
          "MobileNet", "--size", "32", "--batch", "1", "--repeats", "1"],
-        capture_output=True, text=True, timeout=300, env=env, check=True,
+        capture_output=True, text=True, timeout=HANG_GUARD_S, env=env, check=True,
     ).stdout  # fmt: skip
     assert "| MobileNet | " in out, out
