@@ -232,8 +232,6 @@ def test_text_vectorization_encodings():
         layers.TextVectorization(vocabulary=["a"])([["a", "b"]])
     with pytest.raises(NotImplementedError, match=r"ragged=True"):
         layers.TextVectorization(ragged=True)
-    with pytest.raises(NotImplementedError, match=r"symbolic Input"):
-        layers.TextVectorization(vocabulary=["a"])(tkeras.Input((1,)))
     with pytest.raises(ValueError, match=r"`split` of TextVectorization: 'comma'"):
         layers.TextVectorization(split="comma")
 

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from tkeras.backend.convert import standardize_dtype
+from tkeras.backend.convert import input_torch_dtype
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_call import bump_routing
@@ -136,7 +136,7 @@ class Sequential(Model):
         if self._input_layer is None or self._input_layer.batch_shape != tuple(input_shape):
             self._input_layer = InputLayer(batch_shape=tuple(input_shape))
         x = self._input_layer.output
-        self._input_torch_dtype = standardize_dtype(self._input_layer.input_dtype)
+        self._input_torch_dtype = input_torch_dtype(self._input_layer.input_dtype)
         for layer in self.layers_:
             x = layer(x)
             if not isinstance(x, KerasTensor):

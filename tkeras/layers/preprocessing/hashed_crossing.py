@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
 from tkeras.layers.preprocessing.hash_functions import MASK, fingerprint64, fingerprint_cat64
 from tkeras.layers.preprocessing.hashing import to_array
+from tkeras.layers.preprocessing.host_layer import HostLayer
 from tkeras.layers.preprocessing.index_lookup import encode
 
 # tf.sparse.cross_hashed's default hash key (SPARSE_CROSS_DEFAULT_HASH_KEY).
@@ -23,7 +23,7 @@ def _feature_hash(value) -> int:
     return int(value) & MASK
 
 
-class HashedCrossing(Layer):
+class HashedCrossing(HostLayer):
     """Cross two or more categorical features and hash the cross into ``num_bins`` bins.
 
     The bin of a sample is ``tf.sparse.cross_hashed``'s: the features' fingerprints
@@ -60,12 +60,8 @@ class HashedCrossing(Layer):
         self._torch_dtype = getattr(torch, str(self.output_dtype))
         self.built = True
 
-    def __call__(self, inputs, *args, **kwargs):
-        if _is_symbolic(inputs):
-            raise NotImplementedError(
-                "HashedCrossing on a symbolic Input: it runs eagerly on data."
-            )
-        return self.call(inputs)
+    def _symbolic_dtype(self) -> str:
+        return self.output_dtype
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)):

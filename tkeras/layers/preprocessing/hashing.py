@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
 from tkeras.layers.preprocessing.hash_functions import fingerprint64, siphash24
+from tkeras.layers.preprocessing.host_layer import HostLayer
 from tkeras.layers.preprocessing.index_lookup import encode
 
 
@@ -28,7 +28,7 @@ def to_array(inputs) -> np.ndarray:
     return array.astype(object) if array.dtype.kind in "USO" else array
 
 
-class Hashing(Layer):
+class Hashing(HostLayer):
     """Hash strings or integers into ``num_bins`` bins, with TensorFlow's hash values.
 
     Without ``salt`` the bin is ``Fingerprint64(value) % num_bins`` (FarmHash, as
@@ -100,12 +100,8 @@ class Hashing(Layer):
             return siphash24((self.salt[0], self.salt[1]), data) % bins
         return fingerprint64(data) % bins
 
-    def __call__(self, inputs, *args, **kwargs):
-        if _is_symbolic(inputs):
-            raise NotImplementedError(
-                "Hashing on a symbolic Input: it runs eagerly on data (e.g. in dataset.map)."
-            )
-        return self.call(inputs)
+    def _symbolic_dtype(self) -> str:
+        return self.output_dtype
 
     def call(self, inputs):
         array = to_array(inputs)

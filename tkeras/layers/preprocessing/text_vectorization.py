@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
+from tkeras.layers.preprocessing.host_layer import HostLayer
 from tkeras.layers.preprocessing.index_lookup import encode
 from tkeras.layers.preprocessing.string_lookup import StringLookup
 
@@ -27,7 +27,7 @@ def _ngrams(tokens: list[str], widths: tuple[int, ...]) -> list[str]:
     return out
 
 
-class TextVectorization(Layer):
+class TextVectorization(HostLayer):
     """Turn raw strings into token indices (padded sequences) or bag-of-words encodings.
 
     Strings are standardized (ASCII-lowercased and stripped of Keras's punctuation set by
@@ -235,14 +235,21 @@ class TextVectorization(Layer):
 
     # ------------------------------------------------------------------ call
 
-    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
-        if _is_symbolic(inputs):
-            raise NotImplementedError(
-                "TextVectorization on a symbolic Input: tkeras's text layers run eagerly on "
-                "Python strings; apply the layer to the data (e.g. dataset.map) and start the "
-                "model at its integer output."
-            )
-        return self.call(inputs)
+    # Keras's saving hooks: the vocabulary and idf weights live on the inner StringLookup.
+    def save_own_variables(self, store):
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store):
+        self._lookup_layer.load_own_variables(store)
+
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        self._lookup_layer.load_assets(dir_path)
+
+    def _symbolic_dtype(self) -> str:
+        return "int64" if self._output_mode == "int" else "float32"
 
     def call(self, inputs):
         lookup = self._lookup_layer
