@@ -85,4 +85,7 @@ def load_assets(model: Any, filepath: str) -> None:
 def _call_loaders(owners: list[tuple[str, Any]], root: str) -> None:
     for path, owner in owners:
         folder = os.path.join(root, *path.split("/")) if path else root
-        owner.load_assets(folder if os.path.isdir(folder) else None)
+        try:
+            owner.load_assets(folder if os.path.isdir(folder) else None)
+        except (ValueError, OSError) as error:
+            raise ValueError(f"{error} Looked in {ASSETS_DIRNAME}/{path}/.") from error

@@ -154,10 +154,7 @@ class ArrayAdapter(DataAdapter):
                 )
                 for i in chunks
             )
-        return (
-            tuple(tree_map(lambda t, i=i: take(t, i), s) for s in self.data)
-            for i in chunks
-        )
+        return (tuple(tree_map(lambda t, i=i: take(t, i), s) for s in self.data) for i in chunks)
 
 
 class TorchDataLoaderAdapter(DataAdapter):
