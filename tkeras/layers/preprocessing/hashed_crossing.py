@@ -7,7 +7,7 @@ import torch
 
 from tkeras.layers.preprocessing.hash_functions import MASK, fingerprint64, fingerprint_cat64
 from tkeras.layers.preprocessing.hashing import to_array
-from tkeras.layers.preprocessing.host_layer import HostLayer
+from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
 from tkeras.layers.preprocessing.index_lookup import encode
 
 # tf.sparse.cross_hashed's default hash key (SPARSE_CROSS_DEFAULT_HASH_KEY).
@@ -36,7 +36,9 @@ class HashedCrossing(HostLayer):
         sparse: must be False.
         dtype: the output dtype (default int64 for ``"int"``, float32 for ``"one_hot"``).
 
-    Differences from Keras: runs eagerly on lists, numpy arrays and tensors.
+    Works on lists, numpy arrays, tensors and symbolic ``Input``s.
+
+    Differences from Keras: computed with numpy on the CPU.
 
     Example:
         >>> layer = HashedCrossing(num_bins=5)
@@ -53,7 +55,7 @@ class HashedCrossing(HostLayer):
                 f"{output_mode!r}. Expected one of ('int', 'one_hot')."
             )
         if sparse:
-            raise ValueError("`sparse=True` can only be used with the TensorFlow backend.")
+            raise tensorflow_only("HashedCrossing", "sparse")
         self.num_bins, self.output_mode, self.sparse = num_bins, output_mode, sparse
         # Keras's output dtype: int64 bins, floatx one-hot, unless `dtype` is given.
         self.output_dtype = dtype or ("int64" if output_mode == "int" else "float32")

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from tkeras.layers.preprocessing.hash_functions import fingerprint64, siphash24
-from tkeras.layers.preprocessing.host_layer import HostLayer
+from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
 from tkeras.layers.preprocessing.index_lookup import encode
 
 
@@ -45,8 +45,10 @@ class Hashing(HostLayer):
             (float32 encodings).
         sparse: must be False.
 
-    Differences from Keras: runs eagerly on Python strings, lists, numpy arrays and tensors
-    (not on a symbolic string ``Input``).
+    Works on Python strings, lists, numpy arrays, tensors and symbolic ``Input``s.
+
+    Differences from Keras: computed with numpy on the CPU; ``sparse=True`` raises
+    ValueError, as on Keras's torch backend.
 
     Example:
         >>> Hashing(num_bins=3)([["A"], ["B"], ["C"], ["D"], ["E"]]).tolist()
@@ -76,8 +78,14 @@ class Hashing(HostLayer):
                 "Invalid value for argument `output_mode`. Expected one of "
                 f"{modes}. Received: output_mode={output_mode}"
             )
+        if sparse and output_mode == "int":
+            raise ValueError(
+                '`sparse` may only be true if `output_mode` is `"one_hot"`, '
+                f'`"multi_hot"`, or `"count"`. Received: sparse={sparse} and '
+                f"output_mode={output_mode}"
+            )
         if sparse:
-            raise NotImplementedError("Hashing: sparse=True (outputs are dense tensors)")
+            raise tensorflow_only("Hashing", "sparse")
         self.num_bins, self.mask_value, self.output_mode, self.sparse = (
             num_bins, mask_value, output_mode, sparse,
         )  # fmt: skip

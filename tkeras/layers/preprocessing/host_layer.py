@@ -17,6 +17,16 @@ import torch
 from tkeras.layers.layer import Layer, _is_symbolic
 
 
+def tensorflow_only(layer: str, argument: str) -> ValueError:
+    """Keras's error for ``sparse=True`` / ``ragged=True`` off the TensorFlow backend."""
+    kind = {"sparse": "sparse", "ragged": "ragged"}[argument]
+    return ValueError(
+        f"{layer}: `{argument}=True` can only be used with the TensorFlow backend. Received: "
+        f"{argument}=True. torch has no {kind} tensors (Keras on torch raises the same); leave "
+        f"`{argument}=False` to get dense tensors."
+    )
+
+
 def _device_of(inputs: Any) -> torch.device | None:
     if isinstance(inputs, torch.Tensor):
         return inputs.device

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from tkeras.layers.preprocessing.host_layer import HostLayer
+from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 # The asset Keras writes for an adapted vocabulary (assets/<layer path>/vocabulary.txt).
@@ -102,7 +102,7 @@ class IndexLookup(HostLayer):
                 f"Received: output_mode={output_mode}"
             )
         if sparse:
-            raise NotImplementedError(f"{name}: sparse=True (torch has no sparse outputs here)")
+            raise tensorflow_only(name, "sparse")
         if idf_weights is not None and output_mode != "tf_idf":
             raise ValueError(
                 "`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
