@@ -147,3 +147,36 @@ def test_lookup_output_dtypes_and_inverse_lookup_on_symbolic_inputs():
     assert (out.shape, out.dtype) == ((None, 3), "float32")
     hashed = layers.Hashing(num_bins=3)(strings)
     assert (hashed.shape, hashed.dtype) == ((None, 2), "int64")
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("kind", ["functional", "sequential"])
+def test_text_model_trains_on_the_accelerator(kind):
+    device = torch.device("cuda" if torch.cuda.is_available() else "mps")
+    tkeras.config.set_device(device)
+    try:
+        vectorize, classifier = _vectorizer(), _classifier()
+        if kind == "functional":
+            inputs = tkeras.Input(shape=(1,), dtype="string")
+            model = tkeras.Model(inputs, classifier(vectorize(inputs)))
+        else:
+            model = tkeras.Sequential(
+                [tkeras.Input(shape=(1,), dtype="string"), vectorize, classifier]
+            )
+        model.compile("adam", "binary_crossentropy")
+        model.fit(TEXTS, LABELS, batch_size=4, epochs=1, shuffle=True, verbose=0)
+        assert next(model.parameters()).device.type == device.type
+        got = model.predict(TEXTS, verbose=0)
+        classifier.to("cpu")
+        want = classifier.predict(vectorize(TEXTS), verbose=0)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    finally:
+        tkeras.config.set_device(None)
+
+
+def test_sequential_starting_at_a_string_input():
+    vectorize, classifier = _vectorizer(), _classifier()
+    model = tkeras.Sequential([tkeras.Input(shape=(1,), dtype="string"), vectorize, classifier])
+    want = classifier.predict(vectorize(TEXTS), verbose=0)
+    np.testing.assert_allclose(model.predict(TEXTS[:, None], verbose=0), want, rtol=1e-6)
+    np.testing.assert_allclose(model.predict(list(TEXTS), verbose=0), want, rtol=1e-6)

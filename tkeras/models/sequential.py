@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Any
 
@@ -167,8 +168,19 @@ class Sequential(Model):
         want = self._input_torch_dtype
         if want is not None and isinstance(x, torch.Tensor) and x.dtype is not want:
             x = x.to(want)  # Keras converts the data to the Input's dtype (bool one-hots...)
+        if not isinstance(x, torch.Tensor):  # text: host layers first (docs/data.md)
+            return self._call_on_text(x)
         for layer in self._call_layers:
             x = layer(x)
+        return x
+
+    def _call_on_text(self, x: Any) -> Any:
+        # Text layers return host tensors: they join the device of the model's weights.
+        first = next(itertools.chain(self.parameters(), self.buffers()), None)
+        for layer in self._call_layers:
+            x = layer(x)
+            if first is not None and isinstance(x, torch.Tensor) and x.device != first.device:
+                x = x.to(first.device)
         return x
 
     @property
