@@ -142,6 +142,8 @@ def test_lookup_output_dtypes_and_inverse_lookup_on_symbolic_inputs():
     got_ids, got_back = model(np.array([["a", "z"], ["b", "a"]]))
     assert got_ids.tolist() == [[1, 0], [2, 1]]
     assert got_back.tolist() == [["a", "[UNK]"], ["b", "a"]]
+    # call() takes no `training`: it is dropped, as Keras drops it.
+    assert lookup(np.array(["b"]), training=True).tolist() == [2]
     ints = tkeras.Input(shape=(3,), dtype="int64")
     out = layers.IntegerLookup(vocabulary=[7, 9], output_mode="count")(ints)
     assert (out.shape, out.dtype) == ((None, 3), "float32")

@@ -45,6 +45,10 @@ class HostLayer(Layer):
             from tkeras.models.symbolic import symbolic_call
 
             return symbolic_call(self, (inputs, *args), kwargs)
+        if "training" in kwargs and not self._call_has_training:
+            kwargs.pop("training")  # Keras drops what call() does not take
+        if "mask" in kwargs and not self._call_has_mask:
+            kwargs.pop("mask")
         out = self.call(inputs, *args, **kwargs)
         device = _device_of(inputs)
         if device is not None and isinstance(out, torch.Tensor) and out.device != device:
