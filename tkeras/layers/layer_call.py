@@ -7,8 +7,8 @@ of a floating input to the compute dtype, then ``nn.Module.__call__``. Everythin
 - ``training`` and ``mask`` are found by the ``call`` signature, whether passed by keyword or
   by position (``block(x, True)``), and ``training`` is passed down to sublayers called with
   ``training=None`` (per thread, in ``backend/global_state.py``);
-- array-likes become tensors and floating inputs are cast to the compute dtype once, before
-  ``call`` runs (``autocast``);
+- array-likes become tensors (text stays a numpy array of str) and floating inputs are cast
+  to the compute dtype once, before ``call`` runs (``autocast``);
 - the outermost layer call clears the losses its previous call added;
 - masks travel on tensors (``_keras_mask``) where a model contains a mask-creating layer.
 

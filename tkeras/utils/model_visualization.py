@@ -201,6 +201,18 @@ def _first_leaf(model: Any, index: int) -> Any:
     return model
 
 
+def _check_call(model: Any, kwargs: dict) -> None:
+    if not model.built:
+        raise ValueError(
+            "This model has not yet been built. Build the model first by calling `build()` or "
+            "by calling the model on a batch of data."
+        )
+    if kwargs.pop("layer_range", None) is not None:
+        raise ValueError("Argument `layer_range` is no longer supported.")
+    if kwargs:
+        raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+
+
 def model_to_dot(
     model,
     show_shapes=False,
@@ -241,15 +253,7 @@ def model_to_dot(
     from tkeras.models.functional import Functional
     from tkeras.models.sequential import Sequential
 
-    if not model.built:
-        raise ValueError(
-            "This model has not yet been built. Build the model first by calling `build()` or "
-            "by calling the model on a batch of data."
-        )
-    if kwargs.pop("layer_range", None) is not None:
-        raise ValueError("Argument `layer_range` is no longer supported.")
-    if kwargs:
-        raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+    _check_call(model, kwargs)
     if subgraph:
         dot = DotGraph(model.name, cluster=True, label=model.name, labeljust="l",
                        style="dashed")  # fmt: skip
@@ -324,15 +328,7 @@ def plot_model(
 
     Differences from Keras: needs no pydot; ``.dot``/``.gv`` files need no Graphviz either.
     """
-    if not model.built:
-        raise ValueError(
-            "This model has not yet been built. Build the model first by calling `build()` or "
-            "by calling the model on a batch of data."
-        )
-    if kwargs.pop("layer_range", None) is not None:
-        raise ValueError("Argument `layer_range` is no longer supported.")
-    if kwargs:
-        raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+    _check_call(model, kwargs)
     to_file = str(to_file)
     extension = os.path.splitext(to_file)[1][1:] or "png"
     if extension not in DOT_FORMATS and shutil.which("dot") is None:
