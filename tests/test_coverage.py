@@ -94,7 +94,7 @@ MISSING: dict[str, dict[str, str]] = {
     ),
     "config": {},
     "utils": {
-        **dict.fromkeys(["Config", "legacy", "plot_model", "model_to_dot"], NOT_YET),
+        **dict.fromkeys(["Config", "legacy"], NOT_YET),
         **dict.fromkeys(
             [
                 "FeatureSpace",

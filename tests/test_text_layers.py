@@ -168,7 +168,8 @@ def test_vocabulary_file_and_errors(tmp_path):
         layers.IntegerLookup(salt=3)
     with pytest.raises(ValueError, match=r"`salt` argument for `StringLookup` can only be"):
         layers.StringLookup(salt="x")
-    with pytest.raises(NotImplementedError, match=r"sparse=True"):
+    with pytest.raises(ValueError, match=r"IntegerLookup: `sparse=True` can only be used with"
+                       r" the TensorFlow backend. Received: sparse=True"):  # fmt: skip
         layers.IntegerLookup(output_mode="count", sparse=True)
 
 
@@ -230,10 +231,10 @@ def test_text_vectorization_encodings():
         layers.TextVectorization(output_mode="count", output_sequence_length=3)
     with pytest.raises(ValueError, match=r"last shape dimension must be 1.*shape=\(1, 2\)"):
         layers.TextVectorization(vocabulary=["a"])([["a", "b"]])
-    with pytest.raises(NotImplementedError, match=r"ragged=True"):
-        layers.TextVectorization(ragged=True)
-    with pytest.raises(NotImplementedError, match=r"symbolic Input"):
-        layers.TextVectorization(vocabulary=["a"])(tkeras.Input((1,)))
+    for arg in ("sparse", "ragged"):
+        with pytest.raises(ValueError, match=rf"TextVectorization: `{arg}=True` can only be used "
+                           rf"with the TensorFlow backend. Received: {arg}=True"):  # fmt: skip
+            layers.TextVectorization(**{arg: True})
     with pytest.raises(ValueError, match=r"`split` of TextVectorization: 'comma'"):
         layers.TextVectorization(split="comma")
 
@@ -366,8 +367,15 @@ def test_hashing_modes_inputs_and_errors():
         layers.Hashing(num_bins=2, output_mode="tf_idf")
     with pytest.raises(ValueError, match=r"`dtype` should be an integer type"):
         layers.Hashing(num_bins=2, dtype="float32")
-    with pytest.raises(NotImplementedError, match=r"sparse=True"):
+    with pytest.raises(ValueError, match=r"`sparse` may only be true if `output_mode` is"):
         layers.Hashing(num_bins=2, sparse=True)
+    with pytest.raises(ValueError, match=r"Hashing: `sparse=True` can only be used with the "
+                       r"TensorFlow backend"):  # fmt: skip
+        layers.Hashing(num_bins=2, output_mode="one_hot", sparse=True)
+    with pytest.raises(ValueError, match=r"HashedCrossing: `sparse=True` can only be used"):
+        layers.HashedCrossing(num_bins=2, output_mode="one_hot", sparse=True)
+    with pytest.raises(ValueError, match=r"StringLookup: `sparse=True` can only be used"):
+        layers.StringLookup(output_mode="one_hot", sparse=True)
     cross = layers.HashedCrossing(num_bins=5)
     with pytest.raises(ValueError, match=r"at least two inputs"):
         cross([np.array([1])])
@@ -390,3 +398,22 @@ def test_discretization_and_category_encoding_keras_files_both_ways(tmp_path):
     theirs.save(tmp_path / "k.keras")
     back = tkeras.models.load_model(tmp_path / "k.keras")
     _eq(back(x).detach(), model(x).detach())
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda m: m.Input((3,), sparse=True), r"`sparse=True` is not supported with the torch"),
+        (lambda m: m.Input((3,), ragged=True), r"`ragged=True` is not supported with the torch"),
+        (lambda m: m.layers.Discretization(bin_boundaries=[0.0], output_mode="one_hot",
+                                           sparse=True), r"`sparse=True` cannot be used with"),
+        (lambda m: m.layers.CategoryEncoding(3, sparse=True)([[0, 1]]),
+         r"Unsupported value `sparse=True` with torch backend"),
+    ],
+)  # fmt: skip
+def test_sparse_and_ragged_raise_as_in_keras_on_torch(make, message):
+    """Keras on torch refuses these too (its lookup/text layers need TensorFlow first: their
+    `sparse`/`ragged` checks raise "can only be used with the TensorFlow backend")."""
+    for module in (keras, tkeras):
+        with pytest.raises(ValueError, match=message):
+            make(module)

@@ -35,6 +35,33 @@ def standardize_dtype(dtype: Any) -> torch.dtype:
     return _DTYPES[name]
 
 
+def input_torch_dtype(dtype: Any) -> torch.dtype | None:
+    """The torch dtype an ``Input`` converts its data to; None for ``"string"``: torch has no
+    string dtype, so text travels as a numpy array of ``str`` (see ``docs/data.md``)."""
+    return None if dtype == "string" else standardize_dtype(dtype)
+
+
+def is_string_data(x: Any) -> bool:
+    """Whether ``x`` is text: a numpy array of str/bytes (dtype ``U``, ``S``, or object holding
+    strings), or a non-empty (nested) list/tuple whose first leaf is a str or bytes."""
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "US":
+            return True
+        return x.dtype == object and x.size > 0 and isinstance(x.flat[0], (str, bytes))
+    if isinstance(x, (list, tuple)):
+        while isinstance(x, (list, tuple)) and x:
+            x = x[0]
+        return isinstance(x, (str, bytes))
+    return False
+
+
+def to_string_array(x: Any) -> np.ndarray:
+    """Text as a numpy array of Python ``str``/``bytes`` objects (dtype object)."""
+    if isinstance(x, np.ndarray) and x.dtype == object:
+        return x
+    return np.asarray(x, dtype=object)
+
+
 def convert_to_tensor(x: Any, dtype: Any = None, device: Any = None) -> torch.Tensor:
     """A torch tensor from an array-like; float64 numpy data becomes floatx, as in Keras."""
     if isinstance(x, torch.Tensor):

@@ -7,8 +7,8 @@ of a floating input to the compute dtype, then ``nn.Module.__call__``. Everythin
 - ``training`` and ``mask`` are found by the ``call`` signature, whether passed by keyword or
   by position (``block(x, True)``), and ``training`` is passed down to sublayers called with
   ``training=None`` (per thread, in ``backend/global_state.py``);
-- array-likes become tensors and floating inputs are cast to the compute dtype once, before
-  ``call`` runs (``autocast``);
+- array-likes become tensors (text stays a numpy array of str) and floating inputs are cast
+  to the compute dtype once, before ``call`` runs (``autocast``);
 - the outermost layer call clears the losses its previous call added;
 - masks travel on tensors (``_keras_mask``) where a model contains a mask-creating layer.
 
@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import torch
 
+from tkeras.backend.convert import is_string_data
 from tkeras.backend.global_state import PROCESS, thread_state
 from tkeras.layers.call_context import _as_tensor, _attach_masks, _is_symbolic
 
@@ -53,6 +55,8 @@ def _convert(x: Any, want: torch.dtype | None, device: torch.device | None) -> A
         out = {k: _convert(v, want, device) for k, v in x.items()}
         return x if all(out[k] is v for k, v in x.items()) else out
     if hasattr(x, "__array__"):
+        if x.__class__ is np.ndarray and x.dtype.kind in "OUS" and is_string_data(x):
+            return x  # text stays a numpy array of str: torch has no string dtype
         return _convert(_as_tensor(x).to(device) if device else _as_tensor(x), want, None)
     return x
 

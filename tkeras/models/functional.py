@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 from typing import Any
 
 import torch
 from torch import nn
 
-from tkeras.backend.convert import standardize_dtype
+from tkeras.backend.convert import input_torch_dtype, to_string_array
 from tkeras.layers.layer import Layer
 from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
@@ -154,7 +155,9 @@ class Functional(Model):
         )
         self._flat_inputs = flat_in
         self._flat_outputs = flat_out
-        self._input_dtypes = [standardize_dtype(t.dtype) for t in flat_in]
+        # None for a "string" Input: its text stays a numpy array of str (docs/data.md).
+        self._input_dtypes = [input_torch_dtype(t.dtype) for t in flat_in]
+        self._text_inputs = any(d is None for d in self._input_dtypes)
         nodes, layers = _order_nodes(flat_in, flat_out)
         _check_graph(nodes, layers, flat_in, flat_out)
         self._nodes = [n for n in nodes if not n.is_input]
@@ -251,13 +254,20 @@ class Functional(Model):
         values = self._feed(inputs)
         for t, want in zip(self._flat_inputs, self._input_dtypes):
             v = values[id(t)]
+            if want is None:
+                values[id(t)] = _adjust_rank(to_string_array(v), t)
+                continue
             if not isinstance(v, torch.Tensor):
                 from tkeras.backend.convert import convert_to_tensor
 
                 v = values[id(t)] = convert_to_tensor(v)
             if v.dtype is not want:
                 # Keras converts each input to its Input's dtype (bool one-hots, int arrays).
-                values[id(t)] = v.to(want)
+                v = values[id(t)] = v.to(want)
+            if v.dim() != len(t.shape):
+                values[id(t)] = _adjust_rank(v, t)
+        # Text layers return host tensors: they join the device of the model's weights.
+        device = self._text_device() if self._text_inputs else None
         masks: dict[int, Any] = {}
         if mask is not None and len(self._flat_inputs) == 1:
             masks[id(self._flat_inputs[0])] = mask
@@ -283,6 +293,8 @@ class Functional(Model):
                         if m is not None and kwargs.get(kwarg) is None:
                             kwargs[kwarg] = m
             out = layer(*args, **kwargs)
+            if device is not None and isinstance(out, torch.Tensor) and out.device != device:
+                out = out.to(device)
             flat = node.output_tensors
             if len(flat) == 1:
                 values[id(flat[0])] = out
@@ -302,6 +314,10 @@ class Functional(Model):
                         if m is not None:
                             masks[id(t)] = m
         return map_kt(lambda t: get(id(t)), self._call_outputs)
+
+    def _text_device(self) -> torch.device | None:
+        first = next(itertools.chain(self.parameters(), self.buffers()), None)
+        return None if first is None else first.device
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return map_kt(lambda t: t.shape, self._call_outputs)
@@ -333,6 +349,17 @@ def _mask_routes(nodes: list[Node]) -> dict[Node, list[tuple[str, KerasTensor]]]
         if route:
             routes[node] = route
     return routes
+
+
+def _adjust_rank(x: Any, ref: KerasTensor) -> Any:
+    """Keras's input rank adjustment: a trailing axis of 1 is dropped or added to match the
+    Input's rank (``(batch,)`` data for ``Input(shape=(1,))``); other ranks pass unchanged."""
+    rank, want = x.ndim, len(ref.shape)
+    if rank == want + 1 and x.shape[-1] == 1:
+        return x[..., 0]
+    if rank == want - 1 and ref.shape[-1] == 1:
+        return x[..., None]
+    return x
 
 
 def _flatten_values(out: Any) -> list:

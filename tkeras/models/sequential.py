@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Any
 
 import torch
 from torch import nn
 
-from tkeras.backend.convert import standardize_dtype
+from tkeras.backend.convert import input_torch_dtype
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_call import bump_routing
@@ -136,7 +137,7 @@ class Sequential(Model):
         if self._input_layer is None or self._input_layer.batch_shape != tuple(input_shape):
             self._input_layer = InputLayer(batch_shape=tuple(input_shape))
         x = self._input_layer.output
-        self._input_torch_dtype = standardize_dtype(self._input_layer.input_dtype)
+        self._input_torch_dtype = input_torch_dtype(self._input_layer.input_dtype)
         for layer in self.layers_:
             x = layer(x)
             if not isinstance(x, KerasTensor):
@@ -167,8 +168,19 @@ class Sequential(Model):
         want = self._input_torch_dtype
         if want is not None and isinstance(x, torch.Tensor) and x.dtype is not want:
             x = x.to(want)  # Keras converts the data to the Input's dtype (bool one-hots...)
+        if not isinstance(x, torch.Tensor):  # text: host layers first (docs/data.md)
+            return self._call_on_text(x)
         for layer in self._call_layers:
             x = layer(x)
+        return x
+
+    def _call_on_text(self, x: Any) -> Any:
+        # Text layers return host tensors: they join the device of the model's weights.
+        first = next(itertools.chain(self.parameters(), self.buffers()), None)
+        for layer in self._call_layers:
+            x = layer(x)
+            if first is not None and isinstance(x, torch.Tensor) and x.device != first.device:
+                x = x.to(first.device)
         return x
 
     @property

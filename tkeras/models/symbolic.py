@@ -266,9 +266,11 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     out_shape = layer.compute_output_shape(shapes)
     node = Node(layer, tuple(args), dict(kwargs))
     count = [0]
+    # Layers whose outputs are not floatx (the lookup and text layers) name their dtype.
+    dtype = layer._symbolic_dtype() if hasattr(layer, "_symbolic_dtype") else None
 
     def make(shape):
-        kt = KerasTensor(shape, node=node, index=count[0], name=layer.name)
+        kt = KerasTensor(shape, dtype, node=node, index=count[0], name=layer.name)
         count[0] += 1
         return kt
 

@@ -3,7 +3,8 @@
 
 ``config.json`` is ``serialize_keras_object(model)`` (Keras's class names, modules and
 registered names, with the build and compile configs); ``model.weights.h5`` is the
-``.weights.h5`` layout of ``weights_h5``, optimizer variables included.
+``.weights.h5`` layout of ``weights_h5``, optimizer variables included; ``assets/`` holds the
+files of layers with Keras's ``save_assets`` hook (adapted vocabularies, see ``assets``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import h5py
 
-from tkeras.saving import weights_h5
+from tkeras.saving import assets, weights_h5
 from tkeras.saving.atomic import atomic_path
 
 CONFIG_FILENAME = "config.json"
@@ -63,6 +64,7 @@ def save_zip(model: Any, filepath: str) -> None:
         zf.writestr(METADATA_FILENAME, metadata)
         zf.writestr(CONFIG_FILENAME, config)
         zf.writestr(WEIGHTS_FILENAME, weights)
+        assets.zip_assets(model, zf)
 
 
 def save_dir(model: Any, dirpath: str) -> None:
@@ -77,6 +79,7 @@ def save_dir(model: Any, dirpath: str) -> None:
     ):
         with atomic_path(os.path.join(dirpath, name)) as tmp, open(tmp, "wb") as f:
             f.write(data)
+    assets.write_assets(model, os.path.join(dirpath, assets.ASSETS_DIRNAME))
 
 
 def _corrupt(filepath: str, detail: str) -> ValueError:
@@ -144,6 +147,7 @@ def load_zip(
         config, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
     )
     load_weights_bytes(model, weights, filepath)
+    assets.load_assets(model, filepath)
     return model
 
 

@@ -216,7 +216,11 @@ def saveable_arrays(entry: Saveable) -> dict[str, np.ndarray]:
     if entry.kind == "torch_module":
         state = entry.owner.module.state_dict()
         return {k: v.detach().cpu().numpy() for k, v in state.items()}
-    return {str(i): var.numpy() for i, var in enumerate(entry.variables)}
+    arrays = {str(i): var.numpy() for i, var in enumerate(entry.variables)}
+    if hasattr(entry.owner, "save_own_variables"):
+        # A layer with Keras's hook (the lookup layers' idf weights) writes its own entries.
+        entry.owner.save_own_variables(arrays)
+    return arrays
 
 
 def write_weights(model: Any, h5: h5py.File | h5py.Group) -> None:
@@ -275,6 +279,7 @@ class LoadPlan:
 
     def __init__(self) -> None:
         self.assignments: list[tuple[Any, np.ndarray]] = []
+        self.own_stores: list[tuple[Any, dict[str, np.ndarray]]] = []
         self.modules: list[tuple[nn.Module, dict[str, torch.Tensor]]] = []
         self.optimizers: list[tuple[Any, dict[str, np.ndarray]]] = []
 
@@ -286,6 +291,8 @@ class LoadPlan:
             module.load_state_dict(state)
         for optimizer, store in self.optimizers:
             optimizer.load_own_variables(store)
+        for layer, store in self.own_stores:
+            layer.load_own_variables(store)
 
 
 def plan_load(
@@ -316,6 +323,9 @@ def plan_load(
 def _plan_layer(entry: Saveable, stored: dict[str, np.ndarray], filename: str, plan: LoadPlan):
     variables = entry.variables
     layer = entry.owner
+    if not variables and hasattr(layer, "load_own_variables"):
+        plan.own_stores.append((layer, stored))  # Keras's hook reads its own entries
+        return
     if len(stored) != len(variables):
         if not variables and not layer.built:
             raise ValueError(

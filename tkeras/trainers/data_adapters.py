@@ -29,6 +29,9 @@ from tkeras.trainers.data_utils import (
     float_bools,
     is_array_structure,
     move,
+    take,
+    text_as_arrays,
+    to_device,
     to_tensor,
     tree_map,
     unpack,
@@ -114,7 +117,7 @@ class ArrayAdapter(DataAdapter):
 
     def to(self, device: torch.device) -> None:
         self.device = device
-        self.data = tuple(tree_map(lambda t: t.to(device), s) for s in self.data)
+        self.data = tuple(tree_map(lambda t: to_device(t, device), s) for s in self.data)
 
     def peek(self) -> Batch:
         n = self.batch_size
@@ -151,10 +154,7 @@ class ArrayAdapter(DataAdapter):
                 )
                 for i in chunks
             )
-        return (
-            tuple(tree_map(lambda t, i=i: t.index_select(0, i), s) for s in self.data)
-            for i in chunks
-        )
+        return (tuple(tree_map(lambda t, i=i: take(t, i), s) for s in self.data) for i in chunks)
 
 
 class TorchDataLoaderAdapter(DataAdapter):
@@ -313,6 +313,7 @@ def get_data_adapter(
         raise ValueError(
             f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
         )
+    x = text_as_arrays(x)
     if is_array_structure(x, y, sample_weight):
         return ArrayAdapter(
             x,

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from tkeras import config
+from tkeras.backend.convert import is_string_data, to_string_array
 from tkeras.utils.py_dataset import PyDataset
 
 Batch = tuple[Any, Any, Any]
@@ -37,11 +38,14 @@ def flatten(struct: Any) -> list:
     return [struct]
 
 
-def to_tensor(x: Any) -> torch.Tensor:
-    """A torch tensor for an array-like; float64 becomes floatx, as Keras casts its data."""
+def to_tensor(x: Any) -> Any:
+    """A torch tensor for an array-like; float64 becomes floatx, as Keras casts its data.
+    Text stays a numpy array of str on the host (torch has no string dtype)."""
     if isinstance(x, torch.Tensor):
         t = x
     else:
+        if is_string_data(x):
+            return to_string_array(x)
         arr = np.asarray(x)
         if arr.dtype == object:
             raise ValueError(f"Cannot convert an array of dtype object to a tensor: {arr!r:.100}")
@@ -49,6 +53,29 @@ def to_tensor(x: Any) -> torch.Tensor:
     if t.dtype == torch.float64:
         t = t.to(config.floatx_torch())
     return t
+
+
+def text_as_arrays(struct: Any) -> Any:
+    """Lists of strings in a data structure as numpy arrays of str, so each is one array."""
+    if isinstance(struct, (list, tuple)) and is_string_data(struct):
+        return to_string_array(struct)
+    if isinstance(struct, (list, tuple)):
+        return type(struct)(text_as_arrays(s) for s in struct)
+    if isinstance(struct, dict):
+        return {k: text_as_arrays(v) for k, v in struct.items()}
+    return struct
+
+
+def to_device(x: Any, device: torch.device) -> Any:
+    """A tensor on ``device``; text (a numpy array) stays on the host."""
+    return x if isinstance(x, np.ndarray) else x.to(device, non_blocking=True)
+
+
+def take(x: Any, index: torch.Tensor) -> Any:
+    """Rows ``index`` of a tensor (``index_select``) or of a host numpy array."""
+    if isinstance(x, np.ndarray):
+        return x[index.cpu().numpy()]
+    return x.index_select(0, index)
 
 
 def _is_array(x: Any) -> bool:
@@ -167,4 +194,4 @@ def float_bools(t: Any) -> Any:
 
 def move(struct: Any, device: torch.device) -> Any:
     """Convert every leaf to a tensor on ``device`` (non-blocking from pinned memory)."""
-    return tree_map(lambda t: to_tensor(t).to(device, non_blocking=True), struct)
+    return tree_map(lambda t: to_device(to_tensor(t), device), struct)

@@ -23,6 +23,7 @@ from tkeras.utils.batch_loader import BatchLoader
 from tkeras.utils.file_utils import get_file
 from tkeras.utils.image_dataset import image_dataset_from_directory
 from tkeras.utils.image_utils import array_to_img, img_to_array, load_img, save_img
+from tkeras.utils.model_visualization import model_to_dot, plot_model
 from tkeras.utils.numerical import normalize, to_categorical
 from tkeras.utils.progbar import Progbar
 from tkeras.utils.py_dataset import PyDataset, Sequence
@@ -54,8 +55,10 @@ __all__ = [
     "is_interactive_logging_enabled",
     "is_keras_tensor",
     "load_img",
+    "model_to_dot",
     "normalize",
     "pad_sequences",
+    "plot_model",
     "register_keras_serializable",
     "save_img",
     "serialize_keras_object",

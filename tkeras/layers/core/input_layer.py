@@ -34,9 +34,14 @@ class InputLayer(Layer):
     ) -> None:
         super().__init__(name=name, **kwargs)
         not_implemented(type(self).__name__, input_tensor=input_tensor)
-        for arg, value in (("sparse", sparse), ("ragged", ragged), ("optional", optional or None)):
-            if value:
-                raise NotImplementedError(f"Input: `{arg}=True` is not supported by tkeras.")
+        for arg, value in (("sparse", sparse), ("ragged", ragged)):
+            if value:  # Keras's error on its torch backend
+                raise ValueError(
+                    f"`{arg}=True` is not supported with the torch backend. Input received "
+                    f"{arg}={value}; torch has no {arg} tensors, leave it False."
+                )
+        if optional:
+            raise NotImplementedError("Input: `optional=True` is not supported by tkeras.")
         if shape is not None and batch_shape is not None:
             raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if batch_shape is None:

@@ -125,6 +125,9 @@ class Discretization(Layer):
         dtype = torch.int32 if self.output_mode == "int" else config.floatx_torch()
         return encode_categorical(indices, self.output_mode, len(self.bin_boundaries) + 1, dtype)
 
+    def _symbolic_dtype(self) -> str:
+        return "int32" if self.output_mode == "int" else config.floatx()
+
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         if self.output_mode == "int":

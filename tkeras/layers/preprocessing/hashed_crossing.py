@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
 from tkeras.layers.preprocessing.hash_functions import MASK, fingerprint64, fingerprint_cat64
 from tkeras.layers.preprocessing.hashing import to_array
+from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
 from tkeras.layers.preprocessing.index_lookup import encode
 
 # tf.sparse.cross_hashed's default hash key (SPARSE_CROSS_DEFAULT_HASH_KEY).
@@ -23,7 +23,7 @@ def _feature_hash(value) -> int:
     return int(value) & MASK
 
 
-class HashedCrossing(Layer):
+class HashedCrossing(HostLayer):
     """Cross two or more categorical features and hash the cross into ``num_bins`` bins.
 
     The bin of a sample is ``tf.sparse.cross_hashed``'s: the features' fingerprints
@@ -36,7 +36,9 @@ class HashedCrossing(Layer):
         sparse: must be False.
         dtype: the output dtype (default int64 for ``"int"``, float32 for ``"one_hot"``).
 
-    Differences from Keras: runs eagerly on lists, numpy arrays and tensors.
+    Works on lists, numpy arrays, tensors and symbolic ``Input``s.
+
+    Differences from Keras: computed with numpy on the CPU.
 
     Example:
         >>> layer = HashedCrossing(num_bins=5)
@@ -53,19 +55,15 @@ class HashedCrossing(Layer):
                 f"{output_mode!r}. Expected one of ('int', 'one_hot')."
             )
         if sparse:
-            raise ValueError("`sparse=True` can only be used with the TensorFlow backend.")
+            raise tensorflow_only("HashedCrossing", "sparse")
         self.num_bins, self.output_mode, self.sparse = num_bins, output_mode, sparse
         # Keras's output dtype: int64 bins, floatx one-hot, unless `dtype` is given.
         self.output_dtype = dtype or ("int64" if output_mode == "int" else "float32")
         self._torch_dtype = getattr(torch, str(self.output_dtype))
         self.built = True
 
-    def __call__(self, inputs, *args, **kwargs):
-        if _is_symbolic(inputs):
-            raise NotImplementedError(
-                "HashedCrossing on a symbolic Input: it runs eagerly on data."
-            )
-        return self.call(inputs)
+    def _symbolic_dtype(self) -> str:
+        return self.output_dtype
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
 from tkeras.layers.preprocessing.hash_functions import fingerprint64, siphash24
+from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
 from tkeras.layers.preprocessing.index_lookup import encode
 
 
@@ -28,7 +28,7 @@ def to_array(inputs) -> np.ndarray:
     return array.astype(object) if array.dtype.kind in "USO" else array
 
 
-class Hashing(Layer):
+class Hashing(HostLayer):
     """Hash strings or integers into ``num_bins`` bins, with TensorFlow's hash values.
 
     Without ``salt`` the bin is ``Fingerprint64(value) % num_bins`` (FarmHash, as
@@ -45,8 +45,10 @@ class Hashing(Layer):
             (float32 encodings).
         sparse: must be False.
 
-    Differences from Keras: runs eagerly on Python strings, lists, numpy arrays and tensors
-    (not on a symbolic string ``Input``).
+    Works on Python strings, lists, numpy arrays, tensors and symbolic ``Input``s.
+
+    Differences from Keras: computed with numpy on the CPU; ``sparse=True`` raises
+    ValueError, as on Keras's torch backend.
 
     Example:
         >>> Hashing(num_bins=3)([["A"], ["B"], ["C"], ["D"], ["E"]]).tolist()
@@ -76,8 +78,14 @@ class Hashing(Layer):
                 "Invalid value for argument `output_mode`. Expected one of "
                 f"{modes}. Received: output_mode={output_mode}"
             )
+        if sparse and output_mode == "int":
+            raise ValueError(
+                '`sparse` may only be true if `output_mode` is `"one_hot"`, '
+                f'`"multi_hot"`, or `"count"`. Received: sparse={sparse} and '
+                f"output_mode={output_mode}"
+            )
         if sparse:
-            raise NotImplementedError("Hashing: sparse=True (outputs are dense tensors)")
+            raise tensorflow_only("Hashing", "sparse")
         self.num_bins, self.mask_value, self.output_mode, self.sparse = (
             num_bins, mask_value, output_mode, sparse,
         )  # fmt: skip
@@ -100,12 +108,8 @@ class Hashing(Layer):
             return siphash24((self.salt[0], self.salt[1]), data) % bins
         return fingerprint64(data) % bins
 
-    def __call__(self, inputs, *args, **kwargs):
-        if _is_symbolic(inputs):
-            raise NotImplementedError(
-                "Hashing on a symbolic Input: it runs eagerly on data (e.g. in dataset.map)."
-            )
-        return self.call(inputs)
+    def _symbolic_dtype(self) -> str:
+        return self.output_dtype
 
     def call(self, inputs):
         array = to_array(inputs)

@@ -12,9 +12,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
+from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
+# The asset Keras writes for an adapted vocabulary (assets/<layer path>/vocabulary.txt).
+VOCABULARY_FILE = "vocabulary.txt"
 
 
 def to_numpy(inputs: Any, string: bool, encoding: str = "utf-8") -> np.ndarray:
@@ -53,7 +55,7 @@ def encode(indices: np.ndarray, output_mode: str, depth: int) -> np.ndarray:
     return out.reshape((*indices.shape[:-1], depth))
 
 
-class IndexLookup(Layer):
+class IndexLookup(HostLayer):
     """Maps tokens to indices through a vocabulary; private base of the lookup layers."""
 
     _string = True
@@ -100,7 +102,7 @@ class IndexLookup(Layer):
                 f"Received: output_mode={output_mode}"
             )
         if sparse:
-            raise NotImplementedError(f"{name}: sparse=True (torch has no sparse outputs here)")
+            raise tensorflow_only(name, "sparse")
         if idf_weights is not None and output_mode != "tf_idf":
             raise ValueError(
                 "`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
@@ -334,14 +336,10 @@ class IndexLookup(Layer):
 
     # ------------------------------------------------------------------ call
 
-    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
-        if _is_symbolic(inputs):
-            raise NotImplementedError(
-                f"{type(self).__name__} on a symbolic Input: tkeras's lookup and text layers "
-                "run eagerly on Python strings and numpy; apply them to the data (e.g. in "
-                "dataset.map) or call them in a subclassed model."
-            )
-        return self.call(inputs)
+    def _symbolic_dtype(self) -> str:
+        if self.invert:
+            return "string" if self._string else "int64"
+        return "int64" if self.output_mode == "int" else "float32"
 
     def _lookup(self, array: np.ndarray) -> np.ndarray:
         flat = array.reshape(-1)
@@ -412,6 +410,48 @@ class IndexLookup(Layer):
         if self.output_mode == "one_hot" and not (len(shape) > 1 and shape[-1] == 1):
             return shape + (depth,)
         return shape[:-1] + (depth,)
+
+    # ------------------------------------------------------------------ saving (Keras's hooks)
+
+    def save_own_variables(self, store):
+        """``tf_idf`` mode: the idf weights, as Keras stores them (``vars/idf_weights``)."""
+        if self.output_mode == "tf_idf" and self.idf_weights is not None:
+            store["idf_weights"] = np.asarray(self.idf_weights, dtype="float32")
+
+    def load_own_variables(self, store):
+        if self.output_mode == "tf_idf" and "idf_weights" in store:
+            self.idf_weights = np.asarray(store["idf_weights"], dtype="float32")
+
+    def save_assets(self, dir_path):
+        """Write the vocabulary (special tokens first) to ``dir_path/vocabulary.txt``, one
+        token a line, as Keras does; a vocabulary given as an argument lives in the config."""
+        if self.input_vocabulary is not None:
+            return
+        vocabulary = self.get_vocabulary(include_special_tokens=True)
+        with open(os.path.join(dir_path, VOCABULARY_FILE), "w", encoding="utf-8") as f:
+            f.write("\n".join(str(token) for token in vocabulary))
+
+    def load_assets(self, dir_path):
+        """Read the vocabulary that ``save_assets`` wrote (``None``: the file has no assets
+        for this layer)."""
+        if self.input_vocabulary is not None:
+            return
+        path = os.path.join(dir_path, VOCABULARY_FILE) if dir_path else None
+        if path is None or not os.path.isfile(path):
+            raise ValueError(
+                f"Layer {self.name!r} ({type(self).__name__}): the saved file has no "
+                f"{VOCABULARY_FILE} asset for its adapted vocabulary (expected it under the "
+                "archive's assets/ folder, at the layer's path)."
+            )
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        values = lines if self._string else [int(line) for line in lines]
+        if self.output_mode == "tf_idf":
+            self.set_vocabulary(values, idf_weights=self.idf_weights[: len(values)])
+        else:
+            self.set_vocabulary(values)
 
     def get_config(self):
         config = super().get_config()

@@ -33,7 +33,7 @@ class IntegerLookup(IndexLookup):
         salt: with ``"farmhash"``, keyed SipHash instead (an int or a pair of ints).
 
     Differences from Keras: one_hot/multi_hot/count outputs are float32 (see StringLookup);
-    ``sparse=True`` raises NotImplementedError.
+    ``sparse=True`` raises ValueError, as on Keras's torch backend.
 
     Example:
         >>> layer = IntegerLookup(vocabulary=[12, 36, 1138, 42])

@@ -36,7 +36,7 @@ class StringLookup(IndexLookup):
         invert: map indices back to strings.
         output_mode: ``"int"``, ``"one_hot"``, ``"multi_hot"``, ``"count"`` or ``"tf_idf"``.
         pad_to_max_tokens: encode to ``max_tokens`` columns instead of the vocabulary size.
-        sparse: must be False (sparse outputs are not offered).
+        sparse: must be False (torch has no sparse tensors).
         encoding: the text encoding of bytes inputs and vocabulary files.
         salt: with ``num_oov_indices > 1``, OOV buckets use keyed SipHash (an int or a pair)
             instead of FarmHash, as TensorFlow's ``to_hash_bucket_strong``.
@@ -44,10 +44,13 @@ class StringLookup(IndexLookup):
     Returns torch int64 indices (``"int"``), float32 encodings (other modes), or for
     ``invert=True`` a numpy array of str with the input's shape.
 
-    Differences from Keras: runs eagerly on Python strings/numpy (not on symbolic
-    ``Input(dtype="string")``); one_hot/multi_hot/count outputs are float32 (Keras's TF
-    kernels return int64 there while its output spec says float32); ``invert`` returns str
-    (not bytes); ``sparse=True`` raises NotImplementedError.
+    Works on data (Python strings, numpy arrays of str) and on a symbolic
+    ``Input(dtype="string")`` in a model (see docs/data.md).
+
+    Differences from Keras: computed with numpy on the CPU; one_hot/multi_hot/count outputs
+    are float32 (Keras's TF kernels return int64 there while its output spec says float32);
+    ``invert`` returns str (not bytes); ``sparse=True`` raises ValueError, as on Keras's torch
+    backend.
 
     Example:
         >>> layer = StringLookup(vocabulary=["a", "b", "c", "d"])

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from tkeras.layers.layer import Layer, _is_symbolic
+from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
 from tkeras.layers.preprocessing.index_lookup import encode
 from tkeras.layers.preprocessing.string_lookup import StringLookup
 
@@ -27,7 +27,7 @@ def _ngrams(tokens: list[str], widths: tuple[int, ...]) -> list[str]:
     return out
 
 
-class TextVectorization(Layer):
+class TextVectorization(HostLayer):
     """Turn raw strings into token indices (padded sequences) or bag-of-words encodings.
 
     Strings are standardized (ASCII-lowercased and stripped of Keras's punctuation set by
@@ -54,12 +54,13 @@ class TextVectorization(Layer):
 
     Returns int64 tensors (``"int"``) or float32 encodings, as torch tensors.
 
-    Differences from Keras: runs eagerly on Python strings, lists and numpy arrays of str on
-    the CPU (use it in ``dataset.map`` or on the data; it does not accept a symbolic
-    ``Input(dtype="string")``); ``ragged=True`` and ``sparse=True`` raise
-    NotImplementedError; a callable ``split`` receives numpy strings (Keras: tf.strings);
-    vocabularies adapted in tkeras are saved in ``get_config`` only when given explicitly
-    (``.keras`` assets are not written).
+    Works on data (Python strings, lists, numpy arrays of str, e.g. in ``dataset.map``) and
+    on a symbolic ``Input(dtype="string")`` as a model's first layer; an adapted vocabulary
+    is saved in ``.keras`` files as Keras saves it (``assets/``; see docs/data.md).
+
+    Differences from Keras: computed with numpy on the CPU; ``ragged=True`` and
+    ``sparse=True`` raise ValueError, as on Keras's torch backend; a callable ``split``
+    receives numpy strings (Keras: tf.strings).
 
     Example:
         >>> layer = TextVectorization(max_tokens=5000, output_sequence_length=4)
@@ -86,10 +87,7 @@ class TextVectorization(Layer):
         **kwargs,
     ):
         if sparse or ragged:
-            raise NotImplementedError(
-                f"TextVectorization: {'sparse' if sparse else 'ragged'}=True (tkeras returns "
-                "padded dense tensors)."
-            )
+            raise tensorflow_only("TextVectorization", "sparse" if sparse else "ragged")
         modes = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
         if not (standardize is None or callable(standardize) or standardize in modes):
             raise ValueError(
@@ -235,14 +233,21 @@ class TextVectorization(Layer):
 
     # ------------------------------------------------------------------ call
 
-    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
-        if _is_symbolic(inputs):
-            raise NotImplementedError(
-                "TextVectorization on a symbolic Input: tkeras's text layers run eagerly on "
-                "Python strings; apply the layer to the data (e.g. dataset.map) and start the "
-                "model at its integer output."
-            )
-        return self.call(inputs)
+    # Keras's saving hooks: the vocabulary and idf weights live on the inner StringLookup.
+    def save_own_variables(self, store):
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store):
+        self._lookup_layer.load_own_variables(store)
+
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        self._lookup_layer.load_assets(dir_path)
+
+    def _symbolic_dtype(self) -> str:
+        return "int64" if self._output_mode == "int" else "float32"
 
     def call(self, inputs):
         lookup = self._lookup_layer
