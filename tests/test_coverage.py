@@ -81,17 +81,6 @@ MISSING: dict[str, dict[str, str]] = {
         **dict.fromkeys(["RemoteMonitor"], NOT_YET),
     },
     "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], NOT_YET),
-    "ops.image": dict.fromkeys(
-        [
-            "affine_transform",
-            "elastic_transform",
-            "map_coordinates",
-            "perspective_transform",
-            "scale_and_translate",
-            "ssim",
-        ],
-        NOT_YET,
-    ),
     "config": {},
     "utils": {
         **dict.fromkeys(["Config", "legacy", "plot_model", "model_to_dot"], NOT_YET),
