@@ -1,0 +1,331 @@
+"""The Keras 3 augmentation layers (colour, mixing, warping and compound layers): parity with
+Keras where its randomness can be pinned (zero-width factor ranges, probability 1), the same
+transform as Keras for the same random parameters (Keras's ``transform_images`` fed the
+parameters tkeras drew), the distributions of the draws, seeds, configs and every error."""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import importlib
+
+import keras
+import numpy as np
+import pytest
+import torch
+
+import tkeras
+from tests.layers.test_preprocessing import keras_inference
+from tests.parity import Case, check_case
+
+VR = (-3, 3)  # the parity inputs are standard normal
+
+
+def _deterministic() -> list[Case]:
+    """Training with nothing left to chance (or deterministic layers): Keras's numbers."""
+    cf = {"data_format": "channels_first"}
+    return [
+        Case("AutoContrast", {"value_range": VR}, (2, 5, 6, 3), id="AutoContrast"),
+        Case("AutoContrast", {"value_range": (3, -3), **cf}, (2, 3, 5, 6), id="AutoContrast-cf"),
+        Case("AutoContrast", {}, (5, 6, 3), grad=False, id="AutoContrast-single-constant"),
+        Case("Equalization", {"value_range": VR}, (2, 5, 6, 3), training=True, grad=False),
+        Case(
+            "Equalization",
+            {"value_range": VR, "bins": 7, **cf},
+            (2, 3, 5, 6),
+            training=True,
+            grad=False,
+            id="Equalization-7-bins-cf",
+        ),
+        Case("Solarization", {"value_range": VR}, (2, 5, 6, 3), training=True, id="Solarization"),
+        Case(
+            "RandomInvert",
+            {"factor": (1, 1), "value_range": VR, **cf},
+            (2, 3, 5, 6),
+            training=True,
+            id="RandomInvert-always",
+        ),
+        Case("RandomGrayscale", {"factor": 1.0}, (2, 5, 6, 3), training=True, id="Grayscale"),
+        Case(
+            "RandomGrayscale",
+            {"factor": 1.0, "data_format": "channels_first"},
+            (3, 5, 6),
+            training=True,
+            id="Grayscale-single-cf",
+        ),
+        Case(
+            "RandomPosterization",
+            {"factor": (3, 3), "value_range": VR, **cf},
+            (2, 3, 5, 6),
+            training=True,
+            grad=False,
+            id="Posterization-3-bits",
+        ),
+        Case(
+            "RandomColorDegeneration",
+            {"factor": (0.6, 0.6), "value_range": VR, **cf},
+            (2, 3, 5, 6),
+            training=True,
+            id="ColorDegeneration-0.6",
+        ),
+        Case(
+            "RandomSaturation",
+            {"factor": (0.7, 0.7), "value_range": (0, 1)},
+            (2, 5, 6, 3),
+            training=True,
+            id="Saturation-0.7",
+        ),
+        Case(
+            "RandomHue",
+            {"factor": (0, 0), "value_range": VR, **cf},
+            (2, 3, 5, 6),
+            training=True,
+            id="Hue-0",
+        ),
+        Case(
+            "RandomSharpness",
+            {"factor": (0.9, 0.9), "value_range": VR, **cf},
+            (2, 3, 5, 6),
+            training=True,
+            id="Sharpness-0.9",
+        ),
+        Case(
+            "RandomGaussianBlur",
+            {"factor": (1, 1), "kernel_size": 5, "sigma": (0.7, 0.7), "value_range": VR, **cf},
+            (2, 3, 6, 6),
+            training=True,
+            id="GaussianBlur",
+        ),
+    ]
+
+
+def _inference() -> list[Case]:
+    """Every random layer at inference: the identity, whatever its arguments."""
+    return [
+        Case("Equalization", {"bins": 8}, (2, 5, 6, 3), id="Equalization-inference"),
+        Case(
+            "Solarization",
+            {"addition_factor": 0.3, "threshold_factor": (0.2, 0.6), "seed": 2},
+            (2, 5, 6, 3),
+            id="Solarization-inference",
+        ),
+        Case("RandomInvert", {"factor": 0.5, "seed": 1}, (2, 5, 6, 3), id="Invert-inference"),
+        Case("RandomGrayscale", {"factor": 0.2, "seed": 1}, (2, 5, 6, 3), id="Gray-inference"),
+        Case("RandomPosterization", {"factor": 4, "seed": 3}, (2, 5, 6, 3), id="Post-inference"),
+        Case(
+            "RandomColorDegeneration", {"factor": 0.5, "seed": 3}, (2, 5, 6, 3), id="CD-inference"
+        ),
+        Case(
+            "RandomSaturation",
+            {"factor": 0.5, "seed": 3, "data_format": "channels_first"},
+            (2, 3, 5, 6),
+            id="Sat-inference",
+        ),
+        Case("RandomHue", {"factor": 0.5, "seed": 3}, (2, 5, 6, 3), id="Hue-inference"),
+        Case("RandomSharpness", {"factor": 0.5, "seed": 3}, (2, 5, 6, 3), id="Sharp-inference"),
+        Case(
+            "RandomGaussianBlur",
+            {"kernel_size": (3, 5), "sigma": 0.5, "seed": 3},
+            (2, 5, 6, 3),
+            id="Blur-inference",
+        ),
+    ]
+
+
+CASES: list[Case] = _deterministic() + _inference()
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_parity(case: Case) -> None:
+    with keras_inference() if not case.training else contextlib.nullcontext():
+        check_case(case)
+
+
+# ---------------------------------------------------------------------- the same draws as Keras
+
+
+def _images(shape: tuple, low: float = -3.0, high: float = 3.0, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(low, high, shape).astype("float32")
+
+
+def _layout(shape: tuple, data_format: str) -> tuple:
+    n, h, w, c = shape
+    return shape if data_format == "channels_last" else (n, c, h, w)
+
+
+def _forced(layer, x: np.ndarray, params) -> np.ndarray:
+    """The layer's training output with its random parameters replaced by ``params``."""
+    layer._draw = lambda images: params
+    return layer(torch.tensor(x), training=True).numpy()
+
+
+RANDOM = [
+    ("Solarization", {"addition_factor": 0.2, "threshold_factor": (0.2, 0.6), "value_range": VR}),
+    ("RandomInvert", {"factor": 0.7, "value_range": VR}),
+    ("RandomGrayscale", {"factor": 0.5}),
+    ("RandomPosterization", {"factor": 6, "value_range": VR}),
+    ("RandomColorDegeneration", {"factor": 0.8, "value_range": VR}),
+    ("RandomSaturation", {"factor": 0.8, "value_range": (0, 1)}),
+    ("RandomHue", {"factor": 0.8, "value_range": VR}),
+    ("RandomSharpness", {"factor": 0.8, "value_range": VR}),
+    ("RandomGaussianBlur", {"factor": 0.7, "sigma": (0.3, 0.9), "value_range": VR}),
+]
+RANDOM_IDS = [name for name, _ in RANDOM]
+FORMATS = ("channels_last", "channels_first")
+
+
+@pytest.mark.parametrize("data_format", FORMATS)
+@pytest.mark.parametrize("name, kwargs", RANDOM, ids=RANDOM_IDS)
+def test_same_transform_as_keras_for_the_same_draws(name, kwargs, data_format) -> None:
+    ours_layer = getattr(tkeras.layers, name)(**kwargs, data_format=data_format, seed=1)
+    theirs_layer = getattr(keras.layers, name)(**kwargs, data_format=data_format)
+    x = _images(_layout((6, 5, 7, 3), data_format))
+    params = ours_layer._draw(ours_layer._to_nchw(torch.tensor(x)))
+    ours = _forced(ours_layer, x, params)
+    theirs = keras.ops.convert_to_numpy(
+        theirs_layer.transform_images(torch.tensor(x), params, training=True)
+    )
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+    assert not np.allclose(ours, x)  # the draws changed something
+
+
+def _draws(name: str, kwargs: dict, n: int = 4000) -> dict:
+    layer = getattr(tkeras.layers, name)(**kwargs, seed=0)
+    return layer._draw(torch.zeros(n, 3, 2, 2))
+
+
+def test_apply_probabilities_follow_the_factor() -> None:
+    # A probability drawn in [0, f], then a uniform threshold: P(apply) = f / 2.
+    applied = _draws("RandomInvert", {"factor": 0.6})["apply_inversion"].float().mean()
+    assert abs(float(applied) - 0.3) < 0.03
+    applied = _draws("RandomInvert", {"factor": (0.8, 0.8)})["apply_inversion"].float().mean()
+    assert abs(float(applied) - 0.8) < 0.03
+    gray = _draws("RandomGrayscale", {"factor": 0.25}).float().mean()
+    assert abs(float(gray) - 0.25) < 0.03
+    blur = _draws("RandomGaussianBlur", {"factor": 1.0, "sigma": (0.2, 0.4)})
+    assert abs(float(blur["should_apply_blur"].float().mean()) - 0.5) < 0.03
+    assert blur["blur_factor"].shape == (2,) and ((blur["blur_factor"] - 0.3).abs() <= 0.1).all()
+
+
+def test_factor_draws_fill_kerass_ranges() -> None:
+    hue = _draws("RandomHue", {"factor": 0.4})["factor"]
+    assert hue.abs().max() <= 0.2 and hue.min() < -0.19 and hue.max() > 0.19  # +-f/2
+    assert abs(float((hue < 0).float().mean()) - 0.5) < 0.03
+    bits = 8 - _draws("RandomPosterization", {"factor": 5})["shift_factor"].long()
+    assert set(bits.tolist()) == {1, 2, 3, 4}  # randint in [1, 5)
+    degen = _draws("RandomColorDegeneration", {"factor": 0.5})["factor"]
+    assert degen.shape == (4000, 1, 1, 1) and -0.5 <= degen.min() < -0.49 and degen.max() > 0.49
+    sat = _draws("RandomSaturation", {"factor": (0.5, 0.5)})["factor"]
+    torch.testing.assert_close(sat, torch.ones_like(sat), rtol=1e-6, atol=1e-6)
+    sharp = _draws("RandomSharpness", {"factor": 0.3})["factor"]
+    assert 0 <= sharp.min() < 0.01 and 0.29 < sharp.max() <= 0.3
+    solar = _draws("Solarization", {"addition_factor": 0.1, "threshold_factor": (0.2, 0.4)})
+    assert 0 <= solar["additions"].min() < 0.1 and 25 < solar["additions"].max() <= 25.5
+    assert 0.2 <= solar["thresholds"].min() < 1 and 100 < solar["thresholds"].max() <= 102
+
+
+# ---------------------------------------------------------------------- flag, seeds, shapes
+
+
+@pytest.mark.parametrize("name, kwargs", RANDOM, ids=RANDOM_IDS)
+def test_inference_is_the_identity_and_training_follows_the_mode(name, kwargs) -> None:
+    layer = getattr(tkeras.layers, name)(**kwargs, seed=3)
+    x = torch.tensor(_images((8, 5, 6, 3), 0, 1))
+    assert layer(x) is x and layer(x, training=False) is x
+    assert not torch.equal(layer(x, training=True), x)
+    layer.train()
+    assert not torch.equal(layer(x), x)
+    ints = torch.arange(2 * 5 * 6 * 3).reshape(2, 5, 6, 3)
+    assert layer.eval()(ints) is ints
+
+
+@pytest.mark.parametrize("name, kwargs", RANDOM, ids=RANDOM_IDS)
+def test_seed_reproducible_single_image_and_config(name, kwargs) -> None:
+    cls = getattr(tkeras.layers, name)
+    x = torch.tensor(_images((8, 5, 6, 3), 0, 1))
+    torch.manual_seed(0)
+    a = cls(**kwargs, seed=7)(x, training=True)
+    torch.manual_seed(1)
+    b = cls(**kwargs, seed=7)(x, training=True)
+    torch.testing.assert_close(a, b, rtol=0, atol=0)
+    single = cls(**kwargs, seed=5)(x[0], training=True)
+    torch.testing.assert_close(single, cls(**kwargs, seed=5)(x[:1], training=True)[0])
+    layer = cls(**kwargs, seed=5)
+    config = layer.get_config()
+    if name == "RandomGrayscale":  # Keras's config leaves its seed out
+        assert "seed" not in config
+        config["seed"] = 5
+    clone = cls.from_config(config)
+    torch.testing.assert_close(clone(x, training=True), layer(x, training=True))
+    assert layer.compute_output_shape((None, 5, 6, 3)) == (None, 5, 6, 3)
+    model = tkeras.Sequential([tkeras.Input((5, 6, 3)), cls(**kwargs)])
+    assert model.output_shape == (None, 5, 6, 3)
+
+
+# ---------------------------------------------------------------------- docs and errors
+
+MODULES = [
+    "auto_contrast",
+    "equalization",
+    "solarization",
+    "random_invert",
+    "random_grayscale",
+    "random_posterization",
+    "random_color_degeneration",
+    "random_saturation",
+    "random_hue",
+    "random_sharpness",
+    "random_gaussian_blur",
+]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_docstring_examples_run(module) -> None:
+    mod = importlib.import_module(f"tkeras.layers.preprocessing.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_docstring_examples_give_kerass_numbers() -> None:
+    pixel = np.array([[[[100.0, 0.0, 0.0]]]], "float32")
+    gray = keras.layers.RandomGrayscale(factor=1.0)(pixel, training=True)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(gray)[0, 0, 0], [29.89] * 3, 1e-5)
+    x = np.array([[[[0.0], [0.0], [100.0], [200.0]]]], "float32")
+    equalized = keras.layers.Equalization()(x, training=True)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(equalized)[0, 0, :, 0], [0, 0, 128, 255])
+    red = np.array([[[[1.0, 0.0, 0.0]]]], "float32")
+    hue = keras.layers.RandomHue(factor=(1, 1), value_range=(0, 1))(red, training=True)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(hue)[0, 0, 0], [0, 1, 1], atol=1e-6)
+
+
+ERRORS = [
+    ("AutoContrast", {"value_range": 255}, r"`value_range` argument should be a list of two"),
+    ("Equalization", {"value_range": (0, 1, 2)}, r"value_range=\(0, 1, 2\)"),
+    ("Solarization", {"addition_factor": 1.5}, r"in the range \[0, 1\]. .*addition_factor=1.5"),
+    ("Solarization", {"threshold_factor": (0.1, 0.2, 0.3)}, r"threshold_factor=\(0.1, 0.2"),
+    ("RandomInvert", {"factor": 2}, r"RandomInvert .*`factor`.*\[0, 1\]. Received: factor=2"),
+    ("RandomGrayscale", {"factor": 1.5}, r"between 0 and 1. Received: factor=1.5"),
+    ("RandomPosterization", {"factor": 9}, r"range \[1, 8\]. Received: factor=9"),
+    ("RandomColorDegeneration", {"factor": "a"}, r"Received: factor='a'"),
+    ("RandomSaturation", {"factor": 1.5}, r"\[-1, 1\]. Received: factor=1.5"),
+    ("RandomHue", {"factor": -0.5}, r"\[0, 1\]. Received: factor=-0.5"),
+    ("RandomSharpness", {"factor": 0.5, "value_range": "0-255"}, r"value_range='0-255'"),
+    ("RandomGaussianBlur", {"kernel_size": 4}, r"odd number .*kernel_size=4"),
+    ("RandomGaussianBlur", {"sigma": 2.0}, r"`sigma` argument .*Received: sigma=2.0"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, pattern", ERRORS, ids=[e[0] for e in ERRORS])
+def test_invalid_arguments(name, kwargs, pattern) -> None:
+    with pytest.raises(ValueError, match=pattern):
+        getattr(tkeras.layers, name)(**kwargs)
+
+
+def test_grayscale_needs_rgb_or_one_channel() -> None:
+    layer = tkeras.layers.RandomGrayscale(factor=1.0)
+    with pytest.raises(
+        ValueError, match=r"3 \(RGB\) or 1 \(grayscale\) channels .*Received 2 channels"
+    ):
+        layer(torch.zeros(1, 4, 4, 2), training=True)
+    ones = torch.ones(2, 4, 4, 1)
+    torch.testing.assert_close(layer(ones, training=True), ones)
