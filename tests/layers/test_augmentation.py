@@ -276,6 +276,9 @@ MODULES = [
     "random_hue",
     "random_sharpness",
     "random_gaussian_blur",
+    "random_shear",
+    "random_perspective",
+    "random_elastic_transform",
 ]
 
 
@@ -329,3 +332,157 @@ def test_grayscale_needs_rgb_or_one_channel() -> None:
         layer(torch.zeros(1, 4, 4, 2), training=True)
     ones = torch.ones(2, 4, 4, 1)
     torch.testing.assert_close(layer(ones, training=True), ones)
+
+
+# ---------------------------------------------------------------------- warping layers
+
+WARP_CASES = [
+    Case(
+        "RandomShear",
+        {
+            "x_factor": (0.3, 0.3),
+            "y_factor": (0.2, 0.2),
+            "fill_mode": "constant",
+            "fill_value": 0.5,
+        },
+        (2, 5, 6, 3),
+        id="Shear-constant-inference",  # the sign is random per image: forced draws below
+    ),
+    Case(
+        "RandomShear",
+        {"x_factor": 0.2, "interpolation": "nearest", "seed": 1, "data_format": "channels_first"},
+        (2, 3, 5, 6),
+        id="Shear-inference",
+    ),
+    Case("RandomShear", {"y_factor": (0.1, 0.4)}, (2, 5, 6, 3), id="Shear-y-inference"),
+    Case(
+        "RandomPerspective",
+        {"factor": (1, 1), "scale": 0.0, "fill_value": 0.3, "interpolation": "nearest"},
+        (2, 5, 6, 3),
+        training=True,
+        id="Perspective-scale-0",
+    ),
+    Case(
+        "RandomPerspective",
+        {"factor": 0.5, "scale": 0.4, "seed": 2, "data_format": "channels_first"},
+        (2, 3, 5, 6),
+        id="Perspective-inference",
+    ),
+    Case(
+        "RandomElasticTransform",
+        {"factor": 0.0, "scale": 0.5, "value_range": VR},
+        (2, 5, 6, 3),
+        training=True,
+        id="Elastic-factor-0",
+    ),
+    Case(
+        "RandomElasticTransform",
+        {
+            "factor": 0.5,
+            "scale": (0.2, 0.4),
+            "interpolation": "nearest",
+            "fill_mode": "wrap",
+            "fill_value": 1.0,
+            "value_range": (0, 1),
+            "seed": 3,
+            "data_format": "channels_first",
+        },
+        (2, 3, 5, 6),
+        id="Elastic-inference",
+    ),
+]
+CASES += WARP_CASES
+
+
+@pytest.mark.parametrize("case", WARP_CASES, ids=str)
+def test_warp_parity(case: Case) -> None:
+    with keras_inference() if not case.training else contextlib.nullcontext():
+        check_case(case)
+
+
+WARPS = [
+    ("RandomShear", {"x_factor": 0.3, "y_factor": (0.1, 0.2), "fill_mode": "constant"}),
+    ("RandomShear", {"x_factor": (0.5, 0.9), "interpolation": "nearest", "fill_mode": "wrap"}),
+    ("RandomPerspective", {"factor": 0.8, "scale": 0.6, "fill_value": 0.5}),
+    ("RandomPerspective", {"scale": 0.3, "interpolation": "nearest"}),
+]
+
+
+@pytest.mark.parametrize("data_format", FORMATS)
+@pytest.mark.parametrize("name, kwargs", WARPS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(WARPS)])
+def test_warps_match_keras_for_the_same_draws(name, kwargs, data_format) -> None:
+    ours_layer = getattr(tkeras.layers, name)(**kwargs, data_format=data_format, seed=1)
+    theirs_layer = getattr(keras.layers, name)(**kwargs, data_format=data_format)
+    x = _images(_layout((6, 5, 7, 3), data_format))
+    params = ours_layer._draw(ours_layer._to_nchw(torch.tensor(x)))
+    ours = _forced(ours_layer, x, params)
+    theirs = keras.ops.convert_to_numpy(
+        theirs_layer.transform_images(torch.tensor(x), dict(params), training=True)
+    )
+    # 'nearest' may round a coordinate within float error of .5 either way: compare the rest.
+    close = np.isclose(ours, theirs, rtol=1e-4, atol=1e-4)
+    assert close.mean() > (0.98 if kwargs.get("interpolation") == "nearest" else 0.9999)
+    assert not np.allclose(ours, x)
+
+
+@pytest.mark.parametrize("data_format", FORMATS)
+def test_elastic_matches_keras_for_the_same_draws_and_global_seed(data_format) -> None:
+    kwargs = {"factor": 0.8, "scale": (0.3, 0.6), "value_range": VR, "fill_mode": "mirror"}
+    ours_layer = tkeras.layers.RandomElasticTransform(**kwargs, data_format=data_format)
+    theirs_layer = keras.layers.RandomElasticTransform(**kwargs, data_format=data_format)
+    x = _images(_layout((6, 12, 14, 3), data_format))
+    params = ours_layer._draw(ours_layer._to_nchw(torch.tensor(x)))
+    torch.manual_seed(5)
+    ours = _forced(ours_layer, x, params)
+    torch.manual_seed(5)
+    theirs = theirs_layer.transform_images(torch.tensor(x), dict(params, seed=None), training=True)
+    np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(theirs), rtol=1e-4, atol=1e-4)
+    assert not np.allclose(ours, x)
+
+
+def test_warp_draws_follow_kerass_ranges() -> None:
+    shear = _draws("RandomShear", {"x_factor": (0.2, 0.4), "y_factor": 0.1})["shear_factor"]
+    assert shear.shape == (4000, 2) and ((shear[:, 0].abs() - 0.3).abs() <= 0.1).all()
+    assert (
+        shear[:, 1].abs().max() <= 0.1 and abs(float((shear[:, 0] < 0).float().mean()) - 0.5) < 0.03
+    )
+    view = _draws("RandomPerspective", {"factor": 1.0, "scale": 0.5})
+    moves = (view["end_points"] - view["start_points"])[:, 3] / view["start_points"][:, 3]
+    assert moves.abs().max() <= 0.25 and moves.abs().max() > 0.24
+    assert abs(float(view["apply_perspective"].float().mean()) - 0.5) < 0.03
+    elastic = _draws("RandomElasticTransform", {"scale": (0.2, 0.3)})
+    assert elastic["distortion_factor"].shape == () and 0.2 <= elastic["distortion_factor"] <= 0.3
+    assert _draws("RandomElasticTransform", {"scale": 0.0}) is None
+
+
+@pytest.mark.parametrize("name", ["RandomShear", "RandomPerspective", "RandomElasticTransform"])
+def test_warps_seed_flag_and_dtype(name) -> None:
+    kwargs = {"x_factor": 0.3} if name == "RandomShear" else {}
+    cls = getattr(tkeras.layers, name)
+    x = torch.tensor(_images((4, 8, 9, 3), 0, 255))
+    torch.manual_seed(0)
+    a = cls(**kwargs, seed=7)(x, training=True)
+    torch.manual_seed(1)
+    torch.testing.assert_close(a, cls(**kwargs, seed=7)(x, training=True), rtol=0, atol=0)
+    assert not torch.equal(a, x)
+    ints = torch.arange(2 * 5 * 6 * 3).reshape(2, 5, 6, 3)
+    assert cls(**kwargs)(ints).dtype == torch.float32  # Keras casts at inference too
+    layer = cls(**kwargs, seed=5)
+    clone = cls.from_config(layer.get_config())
+    torch.testing.assert_close(clone(x, training=True), layer(x, training=True))
+
+
+WARP_ERRORS = [
+    ("RandomShear", {"x_factor": 1.5}, r"range \[0, 1\]. Received: x_factor=1.5"),
+    ("RandomShear", {"fill_mode": "edge"}, r"`fill_mode` argument must be one of"),
+    ("RandomPerspective", {"scale": 2}, r"`scale` .*\[0, 1\]. Received: scale=2"),
+    ("RandomPerspective", {"interpolation": "cubic"}, r"interpolation='cubic'"),
+    ("RandomElasticTransform", {"fill_mode": "edge"}, r"fill_mode='edge'"),
+    ("RandomElasticTransform", {"scale": 1.5}, r"`scale` .*Received: scale=1.5"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, pattern", WARP_ERRORS, ids=[e[0] for e in WARP_ERRORS])
+def test_invalid_warp_arguments(name, kwargs, pattern) -> None:
+    with pytest.raises(ValueError, match=pattern):
+        getattr(tkeras.layers, name)(**kwargs)

@@ -150,11 +150,19 @@ def perspective_transform(
     return affine_transform(x, _homography(start, end), interpolation, "constant", fill_value, fmt)
 
 
-def _seeded_normal(shape, seed, dtype, device) -> torch.Tensor:
-    from tkeras.random.random import _generator
-
-    generator = None if seed is None else _generator(seed, device)
-    return torch.normal(0.0, 1.0, size=shape, generator=generator, dtype=dtype, device=device)
+def displacement(shape, alpha, sigma, generator, dtype, device):
+    """Keras's elastic displacement fields (dx, dy), each ``shape`` = (N, H, W): normal noise
+    times ``sigma``, blurred by a Gaussian of standard deviation ``sigma`` (kernel
+    ``int(6 sigma) | 1``, zero padded), times ``alpha``. dx is drawn first, as in Keras."""
+    size = int(6 * sigma) | 1
+    fields = []
+    for _ in range(2):
+        noise = torch.normal(0.0, 1.0, size=shape, generator=generator, dtype=dtype, device=device)
+        blurred = gaussian_blur(
+            (noise * sigma).unsqueeze(1), (size, size), (sigma, sigma), "channels_first"
+        )
+        fields.append(alpha * blurred[:, 0])
+    return fields
 
 
 def elastic_transform(
@@ -177,25 +185,23 @@ def elastic_transform(
     the seed; tkeras does too with ``seed=None`` (so ``torch.manual_seed`` gives Keras's
     numbers), and an int or ``SeedGenerator`` seed draws from a generator seeded with it.
     """
+    from tkeras.random.random import _generator
+
     _check("elastic_transform", interpolation, fill_mode)
     fmt = data_format_of("elastic_transform", data_format)
     x = images_of("elastic_transform", images)
-    sigma, alpha = float(sigma), float(alpha)
-    size = int(6 * sigma) | 1
     dtype = x.dtype if x.dtype.is_floating_point else torch.float32
     batch = 1 if x.dim() == 3 else x.shape[0]
     height, width = (x.shape[-3], x.shape[-2]) if fmt == "channels_last" else x.shape[-2:]
-    shape = (batch, height, width)
-    fields = [_seeded_normal(shape, seed, dtype, x.device) * sigma for _ in range(2)]
-    dx, dy = (
-        gaussian_blur(f.unsqueeze(1), (size, size), (sigma, sigma), "channels_first")[:, 0]
-        for f in fields
+    generator = None if seed is None else _generator(seed, x.device)
+    dx, dy = displacement(
+        (batch, height, width), float(alpha), float(sigma), generator, dtype, x.device
     )
 
     def coordinates(h, w, work_dtype):
         xs = torch.arange(w, dtype=work_dtype, device=x.device)
         ys = torch.arange(h, dtype=work_dtype, device=x.device)[:, None]
-        return xs + alpha * dx.to(work_dtype), ys + alpha * dy.to(work_dtype)
+        return xs + dx.to(work_dtype), ys + dy.to(work_dtype)
 
     return _resample("elastic_transform", x, fmt, coordinates, interpolation, fill_mode, fill_value)
 

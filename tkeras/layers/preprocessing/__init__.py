@@ -17,15 +17,18 @@ from tkeras.layers.preprocessing.random_brightness import RandomBrightness
 from tkeras.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
 from tkeras.layers.preprocessing.random_contrast import RandomContrast
 from tkeras.layers.preprocessing.random_crop import RandomCrop
+from tkeras.layers.preprocessing.random_elastic_transform import RandomElasticTransform
 from tkeras.layers.preprocessing.random_flip import RandomFlip
 from tkeras.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur
 from tkeras.layers.preprocessing.random_grayscale import RandomGrayscale
 from tkeras.layers.preprocessing.random_hue import RandomHue
 from tkeras.layers.preprocessing.random_invert import RandomInvert
+from tkeras.layers.preprocessing.random_perspective import RandomPerspective
 from tkeras.layers.preprocessing.random_posterization import RandomPosterization
 from tkeras.layers.preprocessing.random_rotation import RandomRotation
 from tkeras.layers.preprocessing.random_saturation import RandomSaturation
 from tkeras.layers.preprocessing.random_sharpness import RandomSharpness
+from tkeras.layers.preprocessing.random_shear import RandomShear
 from tkeras.layers.preprocessing.random_translation import RandomTranslation
 from tkeras.layers.preprocessing.random_zoom import RandomZoom
 from tkeras.layers.preprocessing.rescaling import Rescaling
@@ -48,15 +51,18 @@ __all__ = [
     "RandomColorDegeneration",
     "RandomContrast",
     "RandomCrop",
+    "RandomElasticTransform",
     "RandomFlip",
     "RandomGaussianBlur",
     "RandomGrayscale",
     "RandomHue",
     "RandomInvert",
+    "RandomPerspective",
     "RandomPosterization",
     "RandomRotation",
     "RandomSaturation",
     "RandomSharpness",
+    "RandomShear",
     "RandomTranslation",
     "RandomZoom",
     "Rescaling",
