@@ -279,6 +279,9 @@ MODULES = [
     "random_shear",
     "random_perspective",
     "random_elastic_transform",
+    "mix_up",
+    "cut_mix",
+    "random_erasing",
 ]
 
 
@@ -486,3 +489,129 @@ WARP_ERRORS = [
 def test_invalid_warp_arguments(name, kwargs, pattern) -> None:
     with pytest.raises(ValueError, match=pattern):
         getattr(tkeras.layers, name)(**kwargs)
+
+
+# ---------------------------------------------------------------------- mixing layers
+
+MIX_CASES = [
+    Case("MixUp", {"alpha": 0.4, "seed": 1}, (4, 5, 6, 3), id="MixUp-inference"),
+    Case("MixUp", {"data_format": "channels_first"}, (4, 3, 5, 6), id="MixUp-cf-inference"),
+    Case("CutMix", {"factor": 0.5, "seed": 2}, (4, 5, 6, 3), id="CutMix-inference"),
+    Case("CutMix", {"data_format": "channels_first"}, (3, 5, 6), training=True, id="CutMix-1"),
+    Case(
+        "RandomErasing",
+        {"factor": (1, 1), "scale": (1, 1), "fill_value": 0.5, "value_range": VR},
+        (2, 5, 6, 3),
+        training=True,
+        id="Erasing-everything",
+    ),
+    Case(
+        "RandomErasing",
+        {"factor": 0.5, "scale": 0.3, "seed": 4, "data_format": "channels_first"},
+        (2, 3, 5, 6),
+        id="Erasing-inference",
+    ),
+]
+CASES += MIX_CASES
+
+
+@pytest.mark.parametrize("case", MIX_CASES, ids=str)
+def test_mix_parity(case: Case) -> None:
+    with keras_inference() if not case.training else contextlib.nullcontext():
+        check_case(case)
+
+
+def _keras_layout(params: dict, data_format: str) -> dict:
+    """tkeras's (N, C, H, W) masks and fills in Keras's layout."""
+    out = dict(params)
+    for key in ("batch_masks", "fill_value"):
+        if key in out and data_format == "channels_last":
+            out[key] = out[key].permute(0, 2, 3, 1)
+    return out
+
+
+MIXES = [
+    ("MixUp", {"alpha": 0.5}),
+    ("CutMix", {"factor": 0.8}),
+    ("RandomErasing", {"factor": 0.9, "value_range": VR}),
+    ("RandomErasing", {"scale": (0.2, 0.6), "fill_value": [0.5, -1.0, 2.0], "value_range": VR}),
+]
+
+
+@pytest.mark.parametrize("data_format", FORMATS)
+@pytest.mark.parametrize("name, kwargs", MIXES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(MIXES)])
+def test_mixing_matches_keras_for_the_same_draws(name, kwargs, data_format) -> None:
+    ours_layer = getattr(tkeras.layers, name)(**kwargs, data_format=data_format, seed=2)
+    theirs_layer = getattr(keras.layers, name)(**kwargs, data_format=data_format)
+    x = _images(_layout((6, 5, 7, 3), data_format))
+    params = ours_layer._draw(ours_layer._to_nchw(torch.tensor(x)))
+    ours = _forced(ours_layer, x, params)
+    theirs_params = _keras_layout(params, data_format)
+    theirs = theirs_layer.transform_images(torch.tensor(x), theirs_params, training=True)
+    np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(theirs), rtol=1e-5, atol=1e-5)
+    assert not np.allclose(ours, x)
+    if name in ("MixUp", "CutMix"):
+        labels = torch.eye(6)[[1, 0, 3, 2, 5, 4]]
+        ours_layer._draw = lambda images: params
+        mixed = ours_layer({"images": torch.tensor(x), "labels": labels}, training=True)
+        np.testing.assert_allclose(mixed["images"].numpy(), ours)
+        theirs_labels = theirs_layer.transform_labels(labels, theirs_params, training=True)
+        np.testing.assert_allclose(
+            mixed["labels"].numpy(), keras.ops.convert_to_numpy(theirs_labels), rtol=1e-6
+        )
+
+
+def test_mixing_draws_follow_kerass_distributions() -> None:
+    mix = _draws("MixUp", {"alpha": 0.2})
+    weight = mix["mix_weight"]
+    assert sorted(mix["permutation_order"].tolist()) == list(range(4000))
+    assert abs(float(weight.mean()) - 0.5) < 0.03 and float((weight < 0.1).float().mean()) > 0.3
+    wide = _draws("MixUp", {"alpha": 50.0})["mix_weight"]
+    assert float(wide.std()) < 0.06  # Beta(50, 50) concentrates at 1/2
+    cut = tkeras.layers.CutMix(seed=0)._draw(torch.zeros(2000, 1, 8, 10))
+    area = cut["batch_masks"].float().mean(dim=(1, 2, 3))
+    assert (area <= 1).all() and area.max() > 0.5 and area.min() == 0
+    assert ((1 - cut["mix_weight"]) >= area - 0.3).all()  # the box's real area, cell-rounded
+    erase = tkeras.layers.RandomErasing(scale=(0.1, 0.1), seed=0)._draw(
+        torch.zeros(2000, 1, 10, 10)
+    )
+    boxes = erase["batch_masks"].float().sum(dim=(1, 2, 3))
+    assert set(boxes.tolist()) <= {9.0, 12.0, 16.0}  # a sqrt(0.1)*10 = 3.16 span covers 3 or 4
+    assert abs(float(erase["apply_erasing"].float().mean()) - 0.5) < 0.04
+    assert float(erase["fill_value"].abs().max()) <= 255 and float(erase["fill_value"].std()) > 100
+
+
+@pytest.mark.parametrize("name", ["MixUp", "CutMix", "RandomErasing"])
+def test_mixing_seed_flag_and_inputs(name) -> None:
+    cls = getattr(tkeras.layers, name)
+    x = torch.tensor(_images((6, 5, 7, 3), 0, 255))
+    torch.manual_seed(0)
+    a = cls(seed=3)(x, training=True)
+    torch.manual_seed(1)
+    torch.testing.assert_close(a, cls(seed=3)(x, training=True), rtol=0, atol=0)
+    assert not torch.equal(a, x)
+    assert cls(seed=3)(x) is x
+    layer = cls(seed=5)
+    torch.testing.assert_close(
+        cls.from_config(layer.get_config())(x, training=True), layer(x, training=True)
+    )
+    if name != "RandomErasing":
+        out = cls(seed=3)({"images": x, "labels": torch.eye(6)})
+        assert out["images"] is x and torch.equal(out["labels"], torch.eye(6))
+        with pytest.raises(
+            NotImplementedError, match=r"keys 'images' and 'labels'.*bounding_boxes"
+        ):
+            cls()({"images": x, "bounding_boxes": {}}, training=True)
+
+
+def test_cut_mix_leaves_a_single_image_and_mix_errors() -> None:
+    x = torch.rand(5, 6, 3)
+    assert torch.equal(tkeras.layers.CutMix(seed=0)(x, training=True), x)
+    with pytest.raises(ValueError, match=r"`alpha` must be a positive number. Received: alpha=0"):
+        tkeras.layers.MixUp(alpha=0)
+    with pytest.raises(ValueError, match=r"`factor` .*\[0, 1\]. Received: factor=2"):
+        tkeras.layers.CutMix(factor=2)
+    with pytest.raises(ValueError, match=r"`fill_value` .*three numbers.*fill_value=\[1, 2\]"):
+        tkeras.layers.RandomErasing(fill_value=[1, 2])
+    with pytest.raises(ValueError, match=r"`scale` .*Received: scale=1.5"):
+        tkeras.layers.RandomErasing(scale=1.5)

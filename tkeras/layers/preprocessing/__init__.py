@@ -7,17 +7,20 @@ Discretization, Hashing and HashedCrossing (no TensorFlow needed)."""
 from tkeras.layers.preprocessing.auto_contrast import AutoContrast
 from tkeras.layers.preprocessing.category_encoding import CategoryEncoding
 from tkeras.layers.preprocessing.center_crop import CenterCrop
+from tkeras.layers.preprocessing.cut_mix import CutMix
 from tkeras.layers.preprocessing.discretization import Discretization
 from tkeras.layers.preprocessing.equalization import Equalization
 from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
+from tkeras.layers.preprocessing.mix_up import MixUp
 from tkeras.layers.preprocessing.normalization import Normalization
 from tkeras.layers.preprocessing.random_brightness import RandomBrightness
 from tkeras.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
 from tkeras.layers.preprocessing.random_contrast import RandomContrast
 from tkeras.layers.preprocessing.random_crop import RandomCrop
 from tkeras.layers.preprocessing.random_elastic_transform import RandomElasticTransform
+from tkeras.layers.preprocessing.random_erasing import RandomErasing
 from tkeras.layers.preprocessing.random_flip import RandomFlip
 from tkeras.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur
 from tkeras.layers.preprocessing.random_grayscale import RandomGrayscale
@@ -41,17 +44,20 @@ __all__ = [
     "AutoContrast",
     "CategoryEncoding",
     "CenterCrop",
+    "CutMix",
     "Discretization",
     "Equalization",
     "HashedCrossing",
     "Hashing",
     "IntegerLookup",
+    "MixUp",
     "Normalization",
     "RandomBrightness",
     "RandomColorDegeneration",
     "RandomContrast",
     "RandomCrop",
     "RandomElasticTransform",
+    "RandomErasing",
     "RandomFlip",
     "RandomGaussianBlur",
     "RandomGrayscale",
