@@ -37,14 +37,11 @@ MISSING: dict[str, dict[str, str]] = {
         **dict.fromkeys(["FlaxLayer", "JaxLayer", "TFSMLayer"], JAX_TF_ONLY),
         **dict.fromkeys(
             [
-                "AugMix",
                 "ContrastLimitedAdaptiveHistogramEqualization",
                 "GroupQueryAttention",
                 "MaxNumBoundingBoxes",
                 "MelSpectrogram",
                 "Pipeline",
-                "RandAugment",
-                "RandomColorJitter",
                 "ReversibleEmbedding",
                 "STFTSpectrogram",
                 "SpectralNormalization",

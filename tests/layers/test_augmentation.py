@@ -282,6 +282,9 @@ MODULES = [
     "mix_up",
     "cut_mix",
     "random_erasing",
+    "random_color_jitter",
+    "rand_augment",
+    "aug_mix",
 ]
 
 
@@ -615,3 +618,166 @@ def test_cut_mix_leaves_a_single_image_and_mix_errors() -> None:
         tkeras.layers.RandomErasing(fill_value=[1, 2])
     with pytest.raises(ValueError, match=r"`scale` .*Received: scale=1.5"):
         tkeras.layers.RandomErasing(scale=1.5)
+
+
+# ---------------------------------------------------------------------- compound layers
+
+JITTER = {
+    "brightness_factor": (0.1, 0.1),
+    "contrast_factor": (-0.3, 0.3),  # always 1.3
+    "saturation_factor": (0.7, 0.7),
+    "hue_factor": (0.0, 0.0),
+}
+COMPOUND_CASES = [
+    Case(
+        "RandomColorJitter",
+        {**JITTER, "value_range": (-4, 4)},
+        (2, 5, 6, 3),
+        training=True,
+        grad=False,  # Keras's RandomBrightness adds in place, which a leaf requiring grad refuses
+        id="ColorJitter-pinned",
+    ),
+    Case(
+        "RandomColorJitter",
+        {"brightness_factor": 0.2, "hue_factor": 0.1, "seed": 1, "data_format": "channels_first"},
+        (2, 3, 5, 6),
+        id="ColorJitter-inference",
+    ),
+    Case(
+        "RandAugment",
+        {"num_ops": 0, "value_range": VR},
+        (2, 5, 6, 3),
+        training=True,
+        id="RandAugment-no-ops",
+    ),
+    Case(
+        "RandAugment",
+        {
+            "value_range": (0, 1),
+            "num_ops": 3,
+            "factor": 0.2,
+            "interpolation": "nearest",
+            "seed": 2,
+            "data_format": "channels_first",
+        },
+        (2, 3, 5, 6),
+        id="RandAugment-inference",
+    ),
+    Case(
+        "AugMix",
+        {"chain_depth": 0, "value_range": (-2, 2)},
+        (2, 5, 6, 3),
+        training=True,
+        grad=False,
+        id="AugMix-empty-chains-clip",
+    ),
+    Case(
+        "AugMix",
+        {
+            "value_range": (0, 1),
+            "num_chains": 2,
+            "chain_depth": 2,
+            "factor": 0.5,
+            "alpha": 0.5,
+            "all_ops": False,
+            "interpolation": "nearest",
+            "seed": 3,
+            "data_format": "channels_first",
+        },
+        (2, 3, 5, 6),
+        id="AugMix-inference",
+    ),
+]
+CASES += COMPOUND_CASES
+
+
+@pytest.mark.parametrize("case", COMPOUND_CASES, ids=str)
+def test_compound_parity(case: Case) -> None:
+    with keras_inference() if not case.training else contextlib.nullcontext():
+        check_case(case, rtol=1e-5, atol=2e-5)
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("RandAugment", {"factor": 0.4, "interpolation": "nearest", "value_range": (0, 1)}),
+        ("AugMix", {"factor": (0.1, 0.6), "value_range": (-1, 1)}),
+        ("AugMix", {"all_ops": False}),
+        ("RandomColorJitter", {**JITTER, "value_range": (0, 1)}),
+    ],
+)
+def test_inner_layers_are_built_as_kerass(name, kwargs) -> None:
+    ours = getattr(tkeras.layers, name)(**kwargs, seed=4)
+    theirs = getattr(keras.layers, name)(**kwargs, seed=4)
+    names = [n for n in ours._op_names]
+    expected = [
+        n
+        for n in getattr(theirs, "_AUGMENT_LAYERS", getattr(theirs, "_augment_layers", None))
+        or [k for k in ("random_brightness", "random_contrast", "random_saturation", "random_hue")]
+    ]
+    assert names == expected
+    for inner in names:
+        a = getattr(ours, inner).get_config()
+        b = getattr(theirs, inner).get_config()
+        for key in set(a) - {"name", "seed", "dtype", "trainable"}:
+            want = b[key]
+            got = a[key]
+            if isinstance(want, (tuple, list)):
+                assert [float(v) for v in got] == [float(v) for v in want], (inner, key)
+            else:
+                assert got == want, (inner, key, got, want)
+
+
+def test_rand_augment_applies_the_chosen_ops_in_turn() -> None:
+    layer = tkeras.layers.RandAugment(num_ops=2, factor=0.3, seed=0)
+    x = torch.tensor(_images((4, 6, 7, 3), 0, 255))
+    nchw = layer._to_nchw(x)
+    params = layer._draw(nchw)
+    params["layer_idxes"] = torch.tensor([8, 2])  # solarization, then rotation
+    out = torch.tensor(_forced(layer, x.numpy(), params))
+    step = layer.solarization._transform(nchw, params["transforms"]["solarization"])
+    step = layer.random_rotation._transform(step, params["transforms"]["random_rotation"])
+    torch.testing.assert_close(out, layer._from_nchw(step, False))
+    fresh = tkeras.layers.RandAugment(num_ops=2, factor=0.3, seed=0)
+    counts = torch.bincount(
+        torch.cat([fresh._draw(nchw)["layer_idxes"] for _ in range(300)]), minlength=11
+    )
+    assert (counts > 30).all()  # every op is drawn
+
+
+def test_aug_mix_mixes_its_chains_with_dirichlet_and_beta_weights() -> None:
+    layer = tkeras.layers.AugMix(num_chains=4, chain_depth=2, seed=0)
+    x = torch.tensor(_images((3, 6, 7, 3), 0, 255))
+    nchw = layer._to_nchw(x)
+    params = layer._draw(nchw)
+    weights = params["chain_mixing_weights"]
+    assert weights.shape == (4,) and abs(float(weights.sum()) - 1) < 1e-6 and (weights > 0).all()
+    assert 0 <= float(params["weight_sample"]) <= 1
+    assert all(len(chain) <= 2 for chain in params["chain_transforms"])
+    expected = torch.zeros_like(nchw)
+    for w, chain in zip(weights, params["chain_transforms"]):
+        img = nchw
+        for step in chain:
+            img = getattr(layer, step["layer_name"])._transform(img, step["transformation"])
+        expected = expected + img * w
+    w = params["weight_sample"]
+    expected = torch.clamp(w * nchw + (1 - w) * expected, 0, 255)
+    torch.testing.assert_close(
+        torch.tensor(_forced(layer, x.numpy(), params)), layer._from_nchw(expected, False)
+    )
+
+
+@pytest.mark.parametrize("name", ["RandomColorJitter", "RandAugment", "AugMix"])
+def test_compound_seed_flag_and_config(name) -> None:
+    kwargs = {"brightness_factor": 0.3, "hue_factor": 0.2} if name == "RandomColorJitter" else {}
+    cls = getattr(tkeras.layers, name)
+    x = torch.tensor(_images((4, 6, 7, 3), 0, 255))
+    torch.manual_seed(0)
+    a = cls(**kwargs, seed=3)(x, training=True)
+    torch.manual_seed(1)
+    torch.testing.assert_close(a, cls(**kwargs, seed=3)(x, training=True), rtol=0, atol=0)
+    assert not torch.equal(a, x) and cls(**kwargs, seed=3)(x) is x
+    layer = cls(**kwargs, seed=5)
+    clone = cls.from_config(layer.get_config())
+    torch.testing.assert_close(clone(x, training=True), layer(x, training=True))
+    assert layer.weights == []

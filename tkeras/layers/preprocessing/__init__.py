@@ -4,6 +4,7 @@ RandomCrop, RandomContrast and RandomBrightness (random in training only), and t
 lookup layers TextVectorization, StringLookup, IntegerLookup, CategoryEncoding,
 Discretization, Hashing and HashedCrossing (no TensorFlow needed)."""
 
+from tkeras.layers.preprocessing.aug_mix import AugMix
 from tkeras.layers.preprocessing.auto_contrast import AutoContrast
 from tkeras.layers.preprocessing.category_encoding import CategoryEncoding
 from tkeras.layers.preprocessing.center_crop import CenterCrop
@@ -15,8 +16,10 @@ from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.mix_up import MixUp
 from tkeras.layers.preprocessing.normalization import Normalization
+from tkeras.layers.preprocessing.rand_augment import RandAugment
 from tkeras.layers.preprocessing.random_brightness import RandomBrightness
 from tkeras.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
+from tkeras.layers.preprocessing.random_color_jitter import RandomColorJitter
 from tkeras.layers.preprocessing.random_contrast import RandomContrast
 from tkeras.layers.preprocessing.random_crop import RandomCrop
 from tkeras.layers.preprocessing.random_elastic_transform import RandomElasticTransform
@@ -41,6 +44,7 @@ from tkeras.layers.preprocessing.string_lookup import StringLookup
 from tkeras.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = [
+    "AugMix",
     "AutoContrast",
     "CategoryEncoding",
     "CenterCrop",
@@ -52,8 +56,10 @@ __all__ = [
     "IntegerLookup",
     "MixUp",
     "Normalization",
+    "RandAugment",
     "RandomBrightness",
     "RandomColorDegeneration",
+    "RandomColorJitter",
     "RandomContrast",
     "RandomCrop",
     "RandomElasticTransform",

@@ -38,6 +38,9 @@ class AutoContrast(_AugmentLayer):
         x = self._to_nchw(inputs)
         return self._from_nchw(self._transform(x, None), inputs.dim() == 3)
 
+    def _draw(self, images: torch.Tensor) -> None:
+        return None  # deterministic (RandAugment and AugMix still ask)
+
     def _transform(self, images: torch.Tensor, params: Any) -> torch.Tensor:
         original = as_float(images)
         x = to_range(original, self.value_range, (0, 255))

@@ -35,6 +35,17 @@ class _AugmentLayer(_RandomImageLayer):
         config["data_format"] = self.data_format
         return config
 
+    def _sample(self, distribution: Any, device: torch.device) -> torch.Tensor:
+        """A draw from a ``torch.distributions`` object (which takes no generator): a seeded
+        layer samples under a CPU generator state drawn from its own generator."""
+        generator = self._generator(torch.device("cpu"))
+        if generator is None:
+            return distribution.sample().to(device)
+        state = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(state)
+            return distribution.sample().to(device)
+
     def _apply_mask(self, n: int, device: torch.device) -> torch.Tensor:
         """Per image, whether to apply: a probability drawn in ``factor``, then a uniform
         threshold below it (Keras's RandomInvert, RandomErasing, RandomPerspective, ...)."""

@@ -57,14 +57,6 @@ class _MixLayer(_AugmentLayer):
         return torch.randperm(n, generator=self._generator(device), device=device)
 
     def _beta(self, n: int, alpha: Any, device: torch.device) -> torch.Tensor:
-        """(n,) draws from Beta(alpha, alpha); a seeded layer samples under a CPU generator
-        state drawn from its own generator (torch's Beta takes no generator)."""
+        """(n,) draws from Beta(alpha, alpha)."""
         concentration = torch.as_tensor(alpha, dtype=torch.float32).expand(n)
-        dist = torch.distributions.Beta(concentration, concentration)
-        generator = self._generator(torch.device("cpu"))
-        if generator is None:
-            return dist.sample().to(device)
-        state = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(state)
-            return dist.sample().to(device)
+        return self._sample(torch.distributions.Beta(concentration, concentration), device)
