@@ -280,6 +280,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "LayerNormalization",
         "LeakyReLU",
         "Masking",
+        "MaxNumBoundingBoxes",
         "MaxPool1D",
         "MaxPool2D",
         "MaxPool3D",

@@ -285,6 +285,7 @@ MODULES = [
     "random_color_jitter",
     "rand_augment",
     "aug_mix",
+    "max_num_bounding_boxes",
 ]
 
 
@@ -781,3 +782,52 @@ def test_compound_seed_flag_and_config(name) -> None:
     clone = cls.from_config(layer.get_config())
     torch.testing.assert_close(clone(x, training=True), layer(x, training=True))
     assert layer.weights == []
+
+
+# ---------------------------------------------------------------------- MaxNumBoundingBoxes
+
+BOX_CASES = [
+    Case("MaxNumBoundingBoxes", {"max_number": 3, "fill_value": -2}, (2, 5, 6, 3), id="MaxNum"),
+]
+CASES += BOX_CASES
+
+
+@pytest.mark.parametrize("case", BOX_CASES, ids=str)
+def test_max_num_parity_on_images(case: Case) -> None:
+    with keras_inference():
+        check_case(case)
+
+
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_max_num_bounding_boxes_pads_and_truncates_as_keras(count) -> None:
+    boxes = {
+        "boxes": torch.arange(2 * count * 4.0).reshape(2, count, 4),
+        "labels": torch.arange(2.0 * count).reshape(2, count),
+    }
+    results = []
+    for lib in (keras, tkeras):
+        layer = lib.layers.MaxNumBoundingBoxes(3, fill_value=-2, bounding_box_format="xyxy")
+        data = {
+            "images": torch.zeros(2, 4, 4, 3),
+            "bounding_boxes": dict(boxes),
+            "labels": torch.ones(2),
+        }
+        results.append(layer(data))
+    theirs, ours = results
+    for key in ("boxes", "labels"):
+        np.testing.assert_array_equal(
+            ours["bounding_boxes"][key].numpy(),
+            keras.ops.convert_to_numpy(theirs["bounding_boxes"][key]),
+        )
+    assert torch.equal(ours["labels"], torch.ones(2)) and sorted(ours) == sorted(theirs)
+
+
+def test_max_num_bounding_boxes_errors() -> None:
+    layer = tkeras.layers.MaxNumBoundingBoxes(2)
+    data = {"images": torch.zeros(1, 4, 4, 3), "bounding_boxes": {"boxes": torch.ones(1, 1, 4)}}
+    with pytest.raises(ValueError, match=r"'bounding_boxes' key, but no bounding box format"):
+        layer(data)
+    data["bounding_boxes"]["scores"] = torch.ones(1, 1)
+    with pytest.raises(KeyError, match=r"unsupported keys in `bounding_boxes`: \['scores'\]"):
+        tkeras.layers.MaxNumBoundingBoxes(2, bounding_box_format="xyxy")(data)
+    assert "fill_value" not in layer.get_config()  # as in Keras's config

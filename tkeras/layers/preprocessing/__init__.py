@@ -14,6 +14,7 @@ from tkeras.layers.preprocessing.equalization import Equalization
 from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
+from tkeras.layers.preprocessing.max_num_bounding_boxes import MaxNumBoundingBoxes
 from tkeras.layers.preprocessing.mix_up import MixUp
 from tkeras.layers.preprocessing.normalization import Normalization
 from tkeras.layers.preprocessing.rand_augment import RandAugment
@@ -54,6 +55,7 @@ __all__ = [
     "HashedCrossing",
     "Hashing",
     "IntegerLookup",
+    "MaxNumBoundingBoxes",
     "MixUp",
     "Normalization",
     "RandAugment",
