@@ -75,7 +75,11 @@ class AugMix(_CompoundLayer):
         chains = []
         for _ in range(self.num_chains):
             picks = torch.randint(
-                0, len(self._op_names) + 1, (self.chain_depth,), generator=self._generator(device)
+                0,
+                len(self._op_names) + 1,
+                (self.chain_depth,),
+                generator=self._generator(device),
+                device=device,
             )
             chains.append(
                 [
