@@ -37,33 +37,12 @@ MISSING: dict[str, dict[str, str]] = {
         **dict.fromkeys(["FlaxLayer", "JaxLayer", "TFSMLayer"], JAX_TF_ONLY),
         **dict.fromkeys(
             [
-                "AugMix",
-                "AutoContrast",
                 "ContrastLimitedAdaptiveHistogramEqualization",
-                "CutMix",
-                "Equalization",
                 "GroupQueryAttention",
-                "MaxNumBoundingBoxes",
                 "MelSpectrogram",
-                "MixUp",
                 "Pipeline",
-                "RandAugment",
-                "RandomColorDegeneration",
-                "RandomColorJitter",
-                "RandomElasticTransform",
-                "RandomErasing",
-                "RandomGaussianBlur",
-                "RandomGrayscale",
-                "RandomHue",
-                "RandomInvert",
-                "RandomPerspective",
-                "RandomPosterization",
-                "RandomSaturation",
-                "RandomSharpness",
-                "RandomShear",
                 "ReversibleEmbedding",
                 "STFTSpectrogram",
-                "Solarization",
                 "SpectralNormalization",
                 "Wrapper",
             ],
@@ -81,17 +60,6 @@ MISSING: dict[str, dict[str, str]] = {
         **dict.fromkeys(["RemoteMonitor"], NOT_YET),
     },
     "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], NOT_YET),
-    "ops.image": dict.fromkeys(
-        [
-            "affine_transform",
-            "elastic_transform",
-            "map_coordinates",
-            "perspective_transform",
-            "scale_and_translate",
-            "ssim",
-        ],
-        NOT_YET,
-    ),
     "config": {},
     "utils": {
         **dict.fromkeys(["Config", "legacy"], NOT_YET),
@@ -177,4 +145,4 @@ def test_coverage_outside_jax_tf_and_other_work():
     coverage = 1 - not_yet / (total - excluded)
     assert keras.version().startswith("3.15")
     # A ratchet: raise it as names land (the goal is 0.98).
-    assert coverage >= 0.955, coverage
+    assert coverage >= 0.978, coverage

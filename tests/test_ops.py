@@ -781,6 +781,68 @@ C("image.gaussian_blur", IMG[0], (5, 5), (1.5, 0.7), data_format="channels_last"
 C("image.gaussian_blur", IMG.transpose(0, 3, 1, 2), data_format="channels_first")
 C("image.sobel_edges", IMG)
 C("image.sobel_edges", IMG.transpose(0, 3, 1, 2), data_format="channels_first")
+# Transforms chosen so that no 'nearest' sample falls on a rounding tie (checked below).
+AFFINE = np.array(
+    [
+        [1.0713, 0.2291, -1.3127, 0.1687, 0.9319, 0.7083, 0, 0],
+        [0.8317, -0.2893, 2.1271, 0.4129, 1.1903, -1.3717, 0, 0],
+    ],
+    "float32",
+)
+for _mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
+    for _interpolation in ("bilinear", "nearest"):
+        C("image.affine_transform", IMG, AFFINE, _interpolation, _mode, 0.5)
+C("image.affine_transform", IMG[0].transpose(2, 0, 1), AFFINE[1], data_format="channels_first")
+C("image.affine_transform", (IMG * 255).astype("int32"), AFFINE, "nearest", "reflect")
+COORDS = RNG.uniform(-3, 9, (2, 4, 3)).astype("float32")
+for _mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
+    C("image.map_coordinates", F(5, 6), COORDS, 1, _mode, 0.3)
+    C("image.map_coordinates", F(5, 6), COORDS, 0, fill_mode=_mode)
+C("image.map_coordinates", F(4, 3, 5), RNG.uniform(-1, 5, (3, 7)).astype("float32"), 1)
+C("image.map_coordinates", I32(5, 6, hi=100), COORDS, 1)
+STARTS = np.array([[0, 0], [7, 0], [0, 5], [7, 5]], "float32")
+ENDS = np.array([[1.1, 0.6], [5.3, 1.2], [0.4, 4.3], [6.6, 5.2]], "float32")
+C("image.perspective_transform", IMG, STARTS, ENDS, fill_value=0.25)
+C("image.perspective_transform", IMG[0], STARTS, ENDS, "nearest")
+C(
+    "image.perspective_transform",
+    IMG.transpose(0, 3, 1, 2),
+    np.stack([STARTS, ENDS]),
+    np.stack([ENDS, STARTS]),
+    data_format="channels_first",
+)
+# alpha=0: no displacement, so no randomness (the seeded draws: test_elastic_transform_*).
+C("image.elastic_transform", IMG, alpha=0.0, sigma=1.0, fill_mode="wrap")
+for _method in ("linear", "bicubic", "lanczos3", "lanczos5"):
+    for _antialias in (True, False):
+        C(
+            "image.scale_and_translate",
+            IMG,
+            (2, 9, 5, 3),
+            [1.4, 0.6],
+            [0.3, -0.7],
+            [1, 2],
+            _method,
+            _antialias,
+        )
+C(
+    "image.scale_and_translate",
+    (IMG * 255).astype("uint8"),
+    (2, 8, 4, 3),
+    [1.6, 0.7],
+    [0.0, 0.2],
+    [1, 2],
+    "cubic",
+)
+C("image.ssim", IMG, IMG * 0.7 + 0.1, max_val=2.0, filter_size=5, filter_sigma=1.0)
+C(
+    "image.ssim",
+    IMG[0].transpose(2, 0, 1),
+    IMG[1].transpose(2, 0, 1),
+    filter_size=3,
+    data_format="channels_first",
+)
+C("image.ssim", IMG, IMG, filter_size=3, k1=0.02, k2=0.05)
 
 
 # --- the newer ops (NaN reductions, complex parts, counting, windows, FFT/STFT, CTC, ...)
@@ -1523,3 +1585,61 @@ def test_warnings_match_keras() -> None:
         ops.softmax(torch.ones(2, 1), axis=1)
     with pytest.warns(UserWarning, match="rms_scaling=True"):
         ops.layer_normalization(torch.ones(2, 3), rms_scaling=True)
+
+
+# --- keras.ops.image transforms beyond the table
+
+
+@pytest.mark.parametrize(
+    "fill_mode, interpolation, data_format",
+    [("reflect", "bilinear", "channels_last"), ("constant", "nearest", "channels_first")],
+)
+def test_elastic_transform_matches_keras_under_the_same_global_seed(
+    fill_mode, interpolation, data_format
+) -> None:
+    x = IMG if data_format == "channels_last" else IMG.transpose(0, 3, 1, 2)
+    kwargs = dict(alpha=3.0, sigma=1.2, interpolation=interpolation, fill_mode=fill_mode)
+    kwargs.update(fill_value=0.1, data_format=data_format)
+    torch.manual_seed(3)  # Keras's torch backend draws from the global generator
+    expected = keras.ops.convert_to_numpy(keras.ops.image.elastic_transform(x, **kwargs))
+    torch.manual_seed(3)
+    ours = ops.image.elastic_transform(x, **kwargs).numpy()
+    np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-5)
+    assert not np.allclose(ours, x)
+
+
+def test_elastic_transform_seed_is_reproducible() -> None:
+    a = ops.image.elastic_transform(IMG, alpha=5.0, sigma=1.0, seed=4)
+    torch.manual_seed(0)
+    b = ops.image.elastic_transform(IMG, alpha=5.0, sigma=1.0, seed=4)
+    c = ops.image.elastic_transform(IMG, alpha=5.0, sigma=1.0, seed=5)
+    torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert not torch.equal(a, c)
+
+
+def test_affine_transform_projective_terms_divide_as_keras_documents() -> None:
+    x = F(5, 6, 1)
+    c0, c1 = 0.05, -0.03
+    ys, xs = np.meshgrid(np.arange(5.0), np.arange(6.0), indexing="ij")
+    k = c0 * xs + c1 * ys + 1
+    coords = np.stack([(0.9 * ys + 0.2) / k, (1.1 * xs - 0.3) / k])
+    expected = ops.image.map_coordinates(x[..., 0], coords.astype("float32"), 1)
+    out = ops.image.affine_transform(x, [1.1, 0, -0.3, 0, 0.9, 0.2, c0, c1])[..., 0]
+    torch.testing.assert_close(out, expected)
+
+
+def test_image_transform_errors() -> None:
+    with pytest.raises(ValueError, match=r"affine_transform: .*`fill_mode`.*fill_mode='edge'"):
+        ops.image.affine_transform(IMG, AFFINE, fill_mode="edge")
+    with pytest.raises(ValueError, match=r"perspective_transform: .*interpolation='cubic'"):
+        ops.image.perspective_transform(IMG, STARTS, ENDS, interpolation="cubic")
+    with pytest.raises(ValueError, match=r"invalid end_points shape.*\(3, 2\)"):
+        ops.image.perspective_transform(IMG, STARTS, ENDS[:3])
+    with pytest.raises(NotImplementedError, match=r"order 0 and 1.*order=3"):
+        ops.image.map_coordinates(F(3, 3), COORDS, 3)
+    with pytest.raises(ValueError, match=r"rank of `inputs`.*\(3, 3, 1\)"):
+        ops.image.map_coordinates(F(3, 3, 1), COORDS, 1)
+    with pytest.raises(ValueError, match=r"scale_and_translate: .*method='area'"):
+        ops.image.scale_and_translate(IMG, (2, 3, 4, 3), [1, 1], [0, 0], [1, 2], "area")
+    with pytest.raises(ValueError, match=r"ssim: invalid image2 rank.*\(6, 8\)"):
+        ops.image.ssim(IMG[0], IMG[0, ..., 0])

@@ -142,6 +142,13 @@ from tkeras.ops.image_filters import (  # noqa: E402
     hsv_to_rgb,
     rgb_to_hsv,
     sobel_edges,
+    ssim,
+)
+from tkeras.ops.image_geometry import (  # noqa: E402
+    affine_transform,
+    elastic_transform,
+    map_coordinates,
+    perspective_transform,
 )
 from tkeras.ops.image_patches import (  # noqa: E402
     crop_images,
@@ -149,16 +156,23 @@ from tkeras.ops.image_patches import (  # noqa: E402
     extract_patches_3d,
     pad_images,
 )
+from tkeras.ops.image_scale import scale_and_translate  # noqa: E402
 
 __all__ = [
+    "affine_transform",
     "crop_images",
+    "elastic_transform",
     "extract_patches",
     "extract_patches_3d",
     "gaussian_blur",
     "hsv_to_rgb",
+    "map_coordinates",
     "pad_images",
+    "perspective_transform",
     "resize",
     "rgb_to_grayscale",
     "rgb_to_hsv",
+    "scale_and_translate",
     "sobel_edges",
+    "ssim",
 ]

@@ -101,3 +101,61 @@ def sobel_edges(images, data_format=None):
         dim=-1,
     )
     return edges.permute(0, 2, 3, 1, 4) if fmt == "channels_last" else edges
+
+
+def _gaussian_1d(size: int, sigma: float, dtype: torch.dtype, device) -> torch.Tensor:
+    t = torch.arange(size, dtype=dtype, device=device) - (size - 1) / 2.0
+    k = torch.exp(-(t**2) / (2.0 * sigma**2))
+    return k / k.sum()
+
+
+def ssim(
+    image1,
+    image2,
+    max_val=1.0,
+    filter_size=11,
+    filter_sigma=1.5,
+    k1=0.01,
+    k2=0.03,
+    data_format=None,
+):
+    """The structural similarity (SSIM) of two images or batches, averaged over channels.
+
+    Local means, variances and covariance come from a ``filter_size`` Gaussian window of
+    standard deviation ``filter_sigma`` (valid positions only); a batch gives one value per
+    image pair, a single image a scalar.
+
+    Example:
+        >>> image = np.random.default_rng(0).random((16, 16, 3)).astype("float32")
+        >>> float(tkeras.ops.image.ssim(image, image)) > 0.99
+        True
+    """
+    fmt = data_format_of("ssim", data_format)
+    a, b = to_tensor(image1), to_tensor(image2)
+    for name, x in (("image1", a), ("image2", b)):
+        if x.dim() not in (3, 4):
+            raise ValueError(
+                f"ssim: invalid {name} rank: expected rank 3 (single image) or rank 4 (batch of "
+                f"images). Received: {name}.shape={tuple(x.shape)}"
+            )
+    out_dtype = a.dtype
+    dtype = a.dtype if a.dtype.is_floating_point else torch.float32
+    a, b = a.to(dtype), b.to(device=a.device, dtype=dtype)
+    (a, unbatched), (b, _) = _nchw(a, fmt), _nchw(b, fmt)
+    batch, channels, height, width = a.shape
+    g = _gaussian_1d(int(filter_size), float(filter_sigma), dtype, a.device)
+    kernel = torch.outer(g, g)[None, None]
+
+    def local_mean(t):
+        return F.conv2d(t.reshape(-1, 1, height, width), kernel)
+
+    mu1, mu2 = local_mean(a), local_mean(b)
+    var1 = local_mean(a * a) - mu1 * mu1
+    var2 = local_mean(b * b) - mu2 * mu2
+    cov = local_mean(a * b) - mu1 * mu2
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    ssim_map = ((2.0 * mu1 * mu2 + c1) * (2.0 * cov + c2)) / (
+        (mu1 * mu1 + mu2 * mu2 + c1) * (var1 + var2 + c2)
+    )
+    result = ssim_map.mean(dim=(1, 2, 3)).reshape(batch, channels).mean(dim=-1)
+    return (result.squeeze(0) if unbatched else result).to(out_dtype)
