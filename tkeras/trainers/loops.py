@@ -22,7 +22,7 @@ from tkeras.trainers.data_utils import (
     tree_map,
     unpack,
 )
-from tkeras.trainers.epoch_iterator import EpochIterator
+from tkeras.trainers.epoch_iterator import EpochIterator, executions
 from tkeras.trainers.logs import LazyLogs, pythonify_logs
 from tkeras.trainers.optim import is_torch_optimizer
 from tkeras.trainers.step import ModeGuard, StepRunner, build_model, resolve_device
@@ -151,7 +151,8 @@ def fit(
         shuffle=shuffle,
         class_weight=class_weight,
     )
-    iterator = EpochIterator(adapter, steps_per_epoch)
+    per_execution = model.steps_per_execution
+    iterator = EpochIterator(adapter, steps_per_epoch, per_execution)
     device = prepare(model, adapter, training=True)
     parallel = None
     if world_size() > 1:
@@ -171,7 +172,7 @@ def fit(
             shuffle=False,
         )
         val_adapter.to(device)
-        val_iterator = EpochIterator(val_adapter, validation_steps)
+        val_iterator = EpochIterator(val_adapter, validation_steps, per_execution)
     if not isinstance(callbacks, CallbackList):
         callbacks = CallbackList(
             callbacks,
@@ -196,23 +197,25 @@ def fit(
             model.train()
             begin = callbacks.hooks("on_train_batch_begin")
             end = callbacks.hooks("on_train_batch_end")
-            step = -1
+            ran = False
             batches = iterator if resume is None else _skip_batches(iterator, *resume)
             if parallel is not None:
                 batches = parallel.batches(batches)
             resume = None
-            for step, (bx, by, bsw) in batches:
+            for first, last, chunk in executions(batches, per_execution):
                 if begin:
-                    callbacks.on_train_batch_begin(step)
-                runner.step(bx, by, bsw)
+                    callbacks.on_train_batch_begin(first)
+                for bx, by, bsw in chunk:
+                    runner.step(bx, by, bsw)
+                ran = True
                 if end:
-                    callbacks.on_train_batch_end(step, _batch_logs(model, runner))
+                    callbacks.on_train_batch_end(last, _batch_logs(model, runner))
                 if model.stop_training:
                     break
             if parallel is not None:
                 parallel.reduce_metrics(model)
             # An epoch without batches (the data ran out) logs nothing, as in Keras.
-            epoch_logs = {} if step < 0 else dict(model._get_metrics_result_or_logs(runner.logs))
+            epoch_logs = dict(model._get_metrics_result_or_logs(runner.logs)) if ran else {}
             model.eval()
             if val_iterator is not None and _should_eval(epoch, validation_freq):
                 val_logs = run_evaluation(model, val_iterator, callbacks)
@@ -265,12 +268,13 @@ def run_evaluation(model: Any, iterator: EpochIterator, callbacks: CallbackList)
     begin = callbacks.hooks("on_test_batch_begin")
     end = callbacks.hooks("on_test_batch_end")
     with torch.no_grad():
-        for step, (bx, by, bsw) in iterator:
+        for first, last, chunk in executions(iterator, iterator.steps_per_execution):
             if begin:
-                callbacks.on_test_batch_begin(step)
-            runner.step(bx, by, bsw)
+                callbacks.on_test_batch_begin(first)
+            for bx, by, bsw in chunk:
+                runner.step(bx, by, bsw)
             if end:
-                callbacks.on_test_batch_end(step, _batch_logs(model, runner))
+                callbacks.on_test_batch_end(last, _batch_logs(model, runner))
             if model.stop_evaluating:
                 break
     logs = pythonify_logs(model._get_metrics_result_or_logs(runner.logs))
@@ -292,7 +296,7 @@ def evaluate(
     model._assert_compile_called("evaluate")
     _check_verbose(verbose)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps)
-    iterator = EpochIterator(adapter, steps)
+    iterator = EpochIterator(adapter, steps, model.steps_per_execution)
     prepare(model, adapter, training=False)
     if not isinstance(callbacks, CallbackList):
         callbacks = CallbackList(
@@ -308,14 +312,17 @@ def evaluate(
         return run_evaluation(model, iterator, callbacks)
 
 
-def _concat(batches: list) -> Any:
+def _concat(batches: list, to_numpy: bool = True) -> Any:
+    """Concatenate per-batch outputs (tensors or structures of them) along the batch axis;
+    as numpy for ``predict``'s result, as tensors for an execution's callback outputs."""
     first = batches[0]
     if isinstance(first, torch.Tensor):
-        return torch.cat([b.detach() for b in batches]).cpu().numpy()
+        out = torch.cat([b.detach() for b in batches])
+        return out.cpu().numpy() if to_numpy else out
     if isinstance(first, (list, tuple)):
-        return type(first)(_concat([b[i] for b in batches]) for i in range(len(first)))
+        return type(first)(_concat([b[i] for b in batches], to_numpy) for i in range(len(first)))
     if isinstance(first, dict):
-        return {k: _concat([b[k] for b in batches]) for k in first}
+        return {k: _concat([b[k] for b in batches], to_numpy) for k in first}
     return np.concatenate([np.asarray(b) for b in batches])
 
 
@@ -323,7 +330,7 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
     """``Model.predict``: every batch's outputs, concatenated, as numpy."""
     _check_verbose(verbose)
     adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
-    iterator = EpochIterator(adapter, steps)
+    iterator = EpochIterator(adapter, steps, model.steps_per_execution)
     prepare(model, adapter, training=False)
     if not isinstance(callbacks, CallbackList):
         callbacks = CallbackList(
@@ -342,13 +349,14 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
         callbacks.on_predict_begin()
         begin = callbacks.hooks("on_predict_batch_begin")
         end = callbacks.hooks("on_predict_batch_end")
-        for step, (bx, by, bsw) in iterator:
+        for first, last, chunk in executions(iterator, iterator.steps_per_execution):
             if begin:
-                callbacks.on_predict_batch_begin(step)
-            out = runner.step(bx, by, bsw)
-            outputs.append(out)
+                callbacks.on_predict_batch_begin(first)
+            outs = [runner.step(bx, by, bsw) for bx, by, bsw in chunk]
+            outputs.extend(outs)
             if end:
-                callbacks.on_predict_batch_end(step, {"outputs": out})
+                out = outs[0] if len(outs) == 1 else _concat(outs, to_numpy=False)
+                callbacks.on_predict_batch_end(last, {"outputs": out})
             if model.stop_predicting:
                 break
         callbacks.on_predict_end()
