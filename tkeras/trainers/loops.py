@@ -156,35 +156,61 @@ def fit(
     device = prepare(model, adapter, training=True)
     parallel = None
     if world_size() > 1:
-        parallel = DataParallelContext(device, batch_size, _num_rows(x))
+        parallel = DataParallelContext.for_fit(model, device, batch_size, _num_rows(x))
         if parallel.rank != 0:
             verbose = 0  # only rank 0 prints
-    object.__setattr__(model, "_data_parallel", parallel)
-    val_iterator = None
-    if validation_data is not None:
-        vx, vy, vsw = unpack(validation_data)
-        val_adapter = get_data_adapter(
-            vx,
-            vy,
-            vsw,
-            batch_size=validation_batch_size or batch_size,
-            steps=validation_steps,
-            shuffle=False,
-        )
-        val_adapter.to(device)
-        val_iterator = EpochIterator(val_adapter, validation_steps, per_execution)
-    if not isinstance(callbacks, CallbackList):
-        callbacks = CallbackList(
-            callbacks,
-            add_history=True,
-            add_progbar=verbose != 0,
-            verbose=verbose,
-            epochs=epochs,
-            steps=iterator.num_batches,
-            model=model,
-        )
-    object.__setattr__(model, "stop_training", False)
-    runner = StepRunner(model, "train")
+    try:
+        val_iterator = _validation_iterator(
+            validation_data, validation_batch_size or batch_size, validation_steps, device,
+            per_execution,
+        )  # fmt: skip
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(
+                callbacks,
+                add_history=True,
+                add_progbar=verbose != 0,
+                verbose=verbose,
+                epochs=epochs,
+                steps=iterator.num_batches,
+                model=model,
+            )
+        object.__setattr__(model, "stop_training", False)
+        runner = StepRunner(model, "train")
+        run_step = runner.step
+        if parallel is not None:
+            run_step = parallel.wrap_step(model, runner.step, "train")
+        _fit_epochs(model, iterator, val_iterator, callbacks, runner, run_step, parallel,
+                    epochs, initial_epoch, validation_freq)  # fmt: skip
+    finally:
+        if parallel is not None:
+            parallel.close()
+    return model.history
+
+
+def _validation_iterator(
+    validation_data: Any, batch_size: Any, steps: Any, device: torch.device, per_execution: int
+) -> EpochIterator | None:
+    if validation_data is None:
+        return None
+    vx, vy, vsw = unpack(validation_data)
+    adapter = get_data_adapter(vx, vy, vsw, batch_size=batch_size, steps=steps, shuffle=False)
+    adapter.to(device)
+    return EpochIterator(adapter, steps, per_execution)
+
+
+def _fit_epochs(
+    model: Any,
+    iterator: EpochIterator,
+    val_iterator: EpochIterator | None,
+    callbacks: CallbackList,
+    runner: StepRunner,
+    run_step: Any,
+    parallel: DataParallelContext | None,
+    epochs: int,
+    initial_epoch: int,
+    validation_freq: Any,
+) -> None:
+    per_execution = model.steps_per_execution
     training_logs: dict = {}
     with ModeGuard(model):
         callbacks.on_train_begin()
@@ -206,7 +232,7 @@ def fit(
                 if begin:
                     callbacks.on_train_batch_begin(first)
                 for bx, by, bsw in chunk:
-                    runner.step(bx, by, bsw)
+                    run_step(bx, by, bsw)
                 ran = True
                 if end:
                     callbacks.on_train_batch_end(last, _batch_logs(model, runner))
@@ -218,7 +244,7 @@ def fit(
             epoch_logs = dict(model._get_metrics_result_or_logs(runner.logs)) if ran else {}
             model.eval()
             if val_iterator is not None and _should_eval(epoch, validation_freq):
-                val_logs = run_evaluation(model, val_iterator, callbacks)
+                val_logs = run_evaluation(model, val_iterator, callbacks, parallel)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs
@@ -229,8 +255,6 @@ def fit(
             with torch.no_grad():
                 optimizer.finalize_variable_values(model.trainable_weights)
         callbacks.on_train_end(training_logs)
-    object.__setattr__(model, "_data_parallel", None)
-    return model.history
 
 
 def _num_rows(x: Any) -> int | None:
@@ -259,24 +283,36 @@ def _skip_batches(iterator: Any, count: int, rng: dict) -> Any:
         set_rng_state(rng)
 
 
-def run_evaluation(model: Any, iterator: EpochIterator, callbacks: CallbackList) -> dict:
-    """One evaluation pass with callbacks; returns the logs as Python floats."""
+def run_evaluation(
+    model: Any,
+    iterator: EpochIterator,
+    callbacks: CallbackList,
+    parallel: DataParallelContext | None = None,
+) -> dict:
+    """One evaluation pass with callbacks (this rank's shards under torchrun, the metrics
+    summed over the ranks at the end); returns the logs as Python floats."""
     runner = StepRunner(model, "test")
+    batches, run_step = iterator, runner.step
+    if parallel is not None:
+        batches = parallel.batches(iterator)
+        run_step = parallel.wrap_step(model, runner.step, "test")
     object.__setattr__(model, "stop_evaluating", False)
     callbacks.on_test_begin()
     model.reset_metrics()
     begin = callbacks.hooks("on_test_batch_begin")
     end = callbacks.hooks("on_test_batch_end")
     with torch.no_grad():
-        for first, last, chunk in executions(iterator, iterator.steps_per_execution):
+        for first, last, chunk in executions(batches, iterator.steps_per_execution):
             if begin:
                 callbacks.on_test_batch_begin(first)
             for bx, by, bsw in chunk:
-                runner.step(bx, by, bsw)
+                run_step(bx, by, bsw)
             if end:
                 callbacks.on_test_batch_end(last, _batch_logs(model, runner))
             if model.stop_evaluating:
                 break
+    if parallel is not None:
+        parallel.reduce_metrics(model)
     logs = pythonify_logs(model._get_metrics_result_or_logs(runner.logs))
     callbacks.on_test_end(logs)
     return logs
@@ -297,7 +333,8 @@ def evaluate(
     _check_verbose(verbose)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps)
     iterator = EpochIterator(adapter, steps, model.steps_per_execution)
-    prepare(model, adapter, training=False)
+    device = prepare(model, adapter, training=False)
+    parallel = _parallel(device, x, "evaluate")
     if not isinstance(callbacks, CallbackList):
         callbacks = CallbackList(
             callbacks,
@@ -309,7 +346,12 @@ def evaluate(
         )
     with ModeGuard(model):
         model.eval()
-        return run_evaluation(model, iterator, callbacks)
+        return run_evaluation(model, iterator, callbacks, parallel)
+
+
+def _parallel(device: torch.device, x: Any, method: str) -> DataParallelContext | None:
+    """Under torchrun, the data-parallel context of an ``evaluate``/``predict`` run."""
+    return DataParallelContext(device, _num_rows(x), method) if world_size() > 1 else None
 
 
 def _concat(batches: list, to_numpy: bool = True) -> Any:
@@ -331,7 +373,9 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
     _check_verbose(verbose)
     adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
     iterator = EpochIterator(adapter, steps, model.steps_per_execution)
-    prepare(model, adapter, training=False)
+    device = prepare(model, adapter, training=False)
+    parallel = _parallel(device, x, "predict")
+    batches = iterator if parallel is None else parallel.batches(iterator)
     if not isinstance(callbacks, CallbackList):
         callbacks = CallbackList(
             callbacks,
@@ -349,7 +393,7 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
         callbacks.on_predict_begin()
         begin = callbacks.hooks("on_predict_batch_begin")
         end = callbacks.hooks("on_predict_batch_end")
-        for first, last, chunk in executions(iterator, iterator.steps_per_execution):
+        for first, last, chunk in executions(batches, iterator.steps_per_execution):
             if begin:
                 callbacks.on_predict_batch_begin(first)
             outs = [runner.step(bx, by, bsw) for bx, by, bsw in chunk]
@@ -365,6 +409,8 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
             "predict() ran no batch: the input yielded no samples (an empty array, Dataset, "
             "DataLoader or generator, or `steps=0`). Pass at least one sample."
         )
+    if parallel is not None:
+        outputs = parallel.gather(outputs)
     return _concat(outputs)
 
 
