@@ -44,6 +44,7 @@ def ensure_process_group(device: torch.device | str | None = None) -> None:
     devices, Gloo otherwise."""
     if dist.is_initialized():
         return
-    device_type = torch.device(device).type if device is not None else "cpu"
-    backend = "nccl" if device_type == "cuda" else "gloo"
-    dist.init_process_group(backend, timeout=TIMEOUT)
+    device = torch.device(device if device is not None else "cpu")
+    if device.type == "cuda":
+        torch.cuda.set_device(device)  # NCCL addresses this process's own GPU
+    dist.init_process_group("nccl" if device.type == "cuda" else "gloo", timeout=TIMEOUT)
