@@ -1,5 +1,7 @@
 """Data parallelism under torchrun (2 processes, Gloo on CPU): fit, evaluate and predict
-equal one process, only rank 0 writes; bad launches raise clear errors."""
+equal one process, BatchNormalization(synchronized=True) equals one-process batch norm on the
+full batch, keras.distribution's DataParallel runs it, only rank 0 writes; bad launches raise
+clear errors."""
 
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ rng = np.random.default_rng(0)
 X = rng.standard_normal((41, 5)).astype("float32")
 Y = rng.integers(0, 3, 41)
 results = {}
+# keras.distribution: one device per process, DataParallel over them
+tkeras.distribution.initialize()
+devices = tkeras.distribution.list_devices("cpu")
+assert devices == [f"cpu:{i}" for i in range(2 if launched else 1)], devices
+tkeras.distribution.set_distribution(tkeras.distribution.DataParallel())
 
 
 def classifier(*middle):
@@ -65,6 +72,11 @@ results["fit"] = history.history
 results["weights"] = [w.tolist() for w in model.get_weights()]
 results["evaluate"] = model.evaluate(X, Y, batch_size=6, return_dict=True, verbose=0)
 results["predict"] = model.predict(X, batch_size=6, verbose=0).tolist()
+
+# synchronized batch norm: the statistics of the global batch (the last one: 1 row, on rank 1)
+model = classifier(tkeras.layers.BatchNormalization(synchronized=True))
+results["sync_bn"] = model.fit(X, Y, batch_size=8, epochs=2, shuffle=True, verbose=0).history
+results["sync_bn_weights"] = [w.tolist() for w in model.get_weights()]
 
 if launched:  # the callbacks that write act on rank 0 only
     tag = f"r{rank}"
@@ -119,11 +131,12 @@ def test_torchrun_two_processes_match_one_process(tmp_path, monkeypatch):
     two = json.loads((tmp_path / "two.json").read_text())
     assert sorted(one["fit"]) == ["accuracy", "loss", "val_accuracy", "val_loss"]
     assert sorted(one["evaluate"]) == ["accuracy", "loss"]
-    for key in ("fit", "evaluate"):
+    for key in ("fit", "evaluate", "sync_bn"):
         for name in one[key]:
             np.testing.assert_allclose(two[key][name], one[key][name], rtol=1e-5, atol=1e-6)
-    for a, b in zip(one["weights"], two["weights"], strict=True):
-        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    for key in ("weights", "sync_bn_weights"):  # BN's moving statistics included
+        for a, b in zip(one[key], two[key], strict=True):
+            np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     # predict: every sample, in order (41 rows in batches of 6: the last shards are 0 and 1)
     assert np.shape(two["predict"]) == (41, 3)
     np.testing.assert_allclose(two["predict"], one["predict"], rtol=1e-5, atol=1e-6)

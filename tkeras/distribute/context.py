@@ -121,15 +121,21 @@ class DataParallelContext:
             if _rows(bx):
                 return step(bx, by, bsw)
             if kind == "train":
-                self._empty_train_step(model)
+                self._empty_train_step(model, bx)
             return None
 
         return run
 
-    def _empty_train_step(self, model: Any) -> None:
+    def _empty_train_step(self, model: Any, bx: Any) -> None:
         optimizer = model.optimizer
         optimizer.zero_grad(set_to_none=True)
-        self.buckets.finish()
+        if any(getattr(m, "synchronized", False) for m in model.modules()):
+            # Synchronized batch norm all-reduces in its forward and backward: take part with
+            # no rows and a zero loss (the buckets finish at the end of this backward).
+            outputs = flatten(model(bx, training=True))
+            torch.stack([o.sum() for o in outputs]).sum().mul(0.0).backward()
+        else:
+            self.buckets.finish()
         optimizer.step()
 
     @torch.no_grad()
