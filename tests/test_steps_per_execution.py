@@ -148,3 +148,22 @@ def test_progress_bar_and_logs_follow_executions(capsys):
     out = capsys.readouterr().out
     assert "10/10" in out
     assert "accuracy:" in out and "loss:" in out
+
+
+@pytest.mark.gpu
+def test_steps_per_execution_on_the_device_equals_one_step():
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "mps"
+    tkeras.config.set_device(device)
+    try:
+        x, y = data()
+        histories = []
+        for n in (1, 4):
+            model = make(n)  # seeded right before its fit: the same shuffles
+            histories.append(model.fit(x, y, batch_size=10, epochs=2, verbose=0).history)
+            assert next(model.parameters()).device.type == device
+        for key in histories[0]:
+            np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-6)
+    finally:
+        tkeras.config.set_device(None)
