@@ -20,17 +20,6 @@ import torch
 from tkeras.backend.global_state import get_global_attribute, set_global_attribute
 from tkeras.distribute.process_group import ensure_process_group, rank, world_size
 
-__all__ = [
-    "DataParallel",
-    "DeviceMesh",
-    "TensorLayout",
-    "distribution",
-    "get_device_count",
-    "initialize",
-    "list_devices",
-    "set_distribution",
-]
-
 DEFAULT_BATCH_DIM_NAME = "batch"
 _ATTRIBUTE = "distribution"
 _DEVICE_TYPES = ("cpu", "gpu", "tpu")
