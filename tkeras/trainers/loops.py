@@ -30,7 +30,7 @@ from tkeras.trainers.step import ModeGuard, StepRunner, build_model, resolve_dev
 _VERBOSE = ("auto", 0, 1, 2)
 
 
-def _check_verbose(verbose: Any) -> None:
+def check_verbose(verbose: Any) -> None:
     if verbose not in _VERBOSE:
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
 
@@ -132,7 +132,7 @@ def fit(
 ) -> Any:
     """``Model.fit``: see its docstring."""
     model._assert_compile_called("fit")
-    _check_verbose(verbose)
+    check_verbose(verbose)
     _check_fit_args(epochs, validation_split, validation_freq, initial_epoch)
     cap = config.max_epochs()  # keras.config's debugging cap
     if cap and cap < epochs:
@@ -330,11 +330,11 @@ def evaluate(
 ) -> dict:
     """``Model.evaluate`` as a dict of floats."""
     model._assert_compile_called("evaluate")
-    _check_verbose(verbose)
+    check_verbose(verbose)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps)
     iterator = EpochIterator(adapter, steps, model.steps_per_execution)
     device = prepare(model, adapter, training=False)
-    parallel = _parallel(device, x, "evaluate")
+    parallel = parallel_context(device, x, "evaluate")
     if not isinstance(callbacks, CallbackList):
         callbacks = CallbackList(
             callbacks,
@@ -349,69 +349,9 @@ def evaluate(
         return run_evaluation(model, iterator, callbacks, parallel)
 
 
-def _parallel(device: torch.device, x: Any, method: str) -> DataParallelContext | None:
+def parallel_context(device: torch.device, x: Any, method: str) -> DataParallelContext | None:
     """Under torchrun, the data-parallel context of an ``evaluate``/``predict`` run."""
     return DataParallelContext(device, _num_rows(x), method) if world_size() > 1 else None
-
-
-def _concat(batches: list, to_numpy: bool = True) -> Any:
-    """Concatenate per-batch outputs (tensors or structures of them) along the batch axis;
-    as numpy for ``predict``'s result, as tensors for an execution's callback outputs."""
-    first = batches[0]
-    if isinstance(first, torch.Tensor):
-        out = torch.cat([b.detach() for b in batches])
-        return out.cpu().numpy() if to_numpy else out
-    if isinstance(first, (list, tuple)):
-        return type(first)(_concat([b[i] for b in batches], to_numpy) for i in range(len(first)))
-    if isinstance(first, dict):
-        return {k: _concat([b[k] for b in batches], to_numpy) for k in first}
-    return np.concatenate([np.asarray(b) for b in batches])
-
-
-def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any) -> Any:
-    """``Model.predict``: every batch's outputs, concatenated, as numpy."""
-    _check_verbose(verbose)
-    adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
-    iterator = EpochIterator(adapter, steps, model.steps_per_execution)
-    device = prepare(model, adapter, training=False)
-    parallel = _parallel(device, x, "predict")
-    batches = iterator if parallel is None else parallel.batches(iterator)
-    if not isinstance(callbacks, CallbackList):
-        callbacks = CallbackList(
-            callbacks,
-            add_progbar=verbose != 0,
-            verbose=verbose,
-            epochs=1,
-            steps=iterator.num_batches,
-            model=model,
-        )
-    runner = StepRunner(model, "predict")
-    object.__setattr__(model, "stop_predicting", False)
-    outputs: list = []
-    with ModeGuard(model), torch.no_grad():
-        model.eval()
-        callbacks.on_predict_begin()
-        begin = callbacks.hooks("on_predict_batch_begin")
-        end = callbacks.hooks("on_predict_batch_end")
-        for first, last, chunk in executions(batches, iterator.steps_per_execution):
-            if begin:
-                callbacks.on_predict_batch_begin(first)
-            outs = [runner.step(bx, by, bsw) for bx, by, bsw in chunk]
-            outputs.extend(outs)
-            if end:
-                out = outs[0] if len(outs) == 1 else _concat(outs, to_numpy=False)
-                callbacks.on_predict_batch_end(last, {"outputs": out})
-            if model.stop_predicting:
-                break
-        callbacks.on_predict_end()
-    if not outputs:
-        raise ValueError(
-            "predict() ran no batch: the input yielded no samples (an empty array, Dataset, "
-            "DataLoader or generator, or `steps=0`). Pass at least one sample."
-        )
-    if parallel is not None:
-        outputs = parallel.gather(outputs)
-    return _concat(outputs)
 
 
 def on_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_weight: Any) -> dict:
@@ -438,14 +378,3 @@ def on_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_we
             with torch.no_grad():
                 runner.step(x, y, sample_weight)
     return pythonify_logs(model._get_metrics_result_or_logs(runner.logs))
-
-
-def predict_on_batch(model: Any, x: Any) -> Any:
-    """``predict_on_batch``: the outputs of one batch as numpy."""
-    adapter = get_data_adapter(x)
-    device = prepare(model, adapter, training=False)
-    runner = StepRunner(model, "predict")
-    with ModeGuard(model), torch.no_grad():
-        model.eval()
-        out = runner.step(move(x, device), None, None)
-    return _concat([out])
