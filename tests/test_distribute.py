@@ -22,7 +22,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Run once in this process and once under torchrun; rank 0 saves what it got.
 SCRIPT = """
 import json, os, sys
-import numpy as np, tkeras
+import numpy as np, torch, tkeras
 
 out = sys.argv[1]
 launched = len(sys.argv) > 2
@@ -77,6 +77,25 @@ results["predict"] = model.predict(X, batch_size=6, verbose=0).tolist()
 model = classifier(tkeras.layers.BatchNormalization(synchronized=True))
 results["sync_bn"] = model.fit(X, Y, batch_size=8, epochs=2, shuffle=True, verbose=0).history
 results["sync_bn_weights"] = [w.tolist() for w in model.get_weights()]
+
+# a custom train_step (Keras's torch style): backward() averages the gradients too
+class Custom(tkeras.Sequential):
+    def train_step(self, data):
+        x, y = data[0], data[1]
+        self.zero_grad()
+        loss = self.compute_loss(x=x, y=y, y_pred=self(x, training=True))
+        loss.backward()
+        weights = self.trainable_weights
+        with torch.no_grad():
+            self.optimizer.apply([v.value.grad for v in weights], weights)
+        return {"loss": loss.detach()}
+
+
+tkeras.utils.set_random_seed(0)
+model = Custom([tkeras.Input((5,)), tkeras.layers.Dense(4), tkeras.layers.Dense(3)])
+model.compile("adam", tkeras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model.fit(X[:40], Y[:40], batch_size=8, epochs=2, shuffle=False, verbose=0)
+results["custom_weights"] = [w.tolist() for w in model.get_weights()]
 
 if launched:  # the callbacks that write act on rank 0 only
     tag = f"r{rank}"
@@ -134,7 +153,7 @@ def test_torchrun_two_processes_match_one_process(tmp_path, monkeypatch):
     for key in ("fit", "evaluate", "sync_bn"):
         for name in one[key]:
             np.testing.assert_allclose(two[key][name], one[key][name], rtol=1e-5, atol=1e-6)
-    for key in ("weights", "sync_bn_weights"):  # BN's moving statistics included
+    for key in ("weights", "sync_bn_weights", "custom_weights"):  # BN's moving statistics too
         for a, b in zip(one[key], two[key], strict=True):
             np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     # predict: every sample, in order (41 rows in batches of 6: the last shards are 0 and 1)
