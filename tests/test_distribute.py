@@ -40,7 +40,7 @@ assert devices == [f"cpu:{i}" for i in range(2 if launched else 1)], devices
 tkeras.distribution.set_distribution(tkeras.distribution.DataParallel())
 
 
-def classifier(*middle):
+def classifier(*middle, steps_per_execution=1):
     tkeras.utils.set_random_seed(0)
     model = tkeras.Sequential([
         tkeras.Input((5,)), tkeras.layers.Dense(8, activation="relu"), *middle,
@@ -48,7 +48,7 @@ def classifier(*middle):
     ])
     model.compile(tkeras.optimizers.Adam(0.01),
                   tkeras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=steps_per_execution)
     return model
 
 
@@ -73,8 +73,9 @@ results["weights"] = [w.tolist() for w in model.get_weights()]
 results["evaluate"] = model.evaluate(X, Y, batch_size=6, return_dict=True, verbose=0)
 results["predict"] = model.predict(X, batch_size=6, verbose=0).tolist()
 
-# synchronized batch norm: the statistics of the global batch (the last one: 1 row, on rank 1)
-model = classifier(tkeras.layers.BatchNormalization(synchronized=True))
+# synchronized batch norm: the statistics of the global batch (the last one: 1 row, on rank 1),
+# in executions of 3 batches (the short batch is cut before the two before it run)
+model = classifier(tkeras.layers.BatchNormalization(synchronized=True), steps_per_execution=3)
 results["sync_bn"] = model.fit(X, Y, batch_size=8, epochs=2, shuffle=True, verbose=0).history
 results["sync_bn_weights"] = [w.tolist() for w in model.get_weights()]
 

@@ -3,6 +3,7 @@ buckets (``fit``), the metric reduction and the gathering of ``predict``'s outpu
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,6 +39,7 @@ class DataParallelContext:
         self.scale = 1.0
         self.buckets: GradientBuckets | None = None
         self.batch_rows: list[int] = []
+        self._scales: deque[float] = deque()
         sizes: list[Any] = [None] * self.world
         dist.all_gather_object(sizes, num_rows)
         if len(set(sizes)) != 1:
@@ -103,10 +105,13 @@ class DataParallelContext:
         """The epoch's ``(step, batch)`` pairs, each batch cut to this rank's shard; the
         shard's weight in the global mean (its rows over an even share) is kept for the
         gradient reduction, and the global batch sizes for ``gather``."""
+        # Queued, not set: with steps_per_execution the batches of an execution are cut
+        # before the first one runs; each step takes its own weight (``wrap_step``).
+        self._scales.clear()
         for step, (bx, by, bsw) in iterator:
             n = _rows(bx)
             local = self.shard(bx)
-            self.scale = _rows(local) * self.world / n if n else 1.0
+            self._scales.append(_rows(local) * self.world / n if n else 1.0)
             self.batch_rows.append(n)
             yield step, (local, self.shard(by), self.shard(bsw))
 
@@ -117,7 +122,10 @@ class DataParallelContext:
         if kind == "predict":
             return step
 
+        scales = self._scales
+
         def run(bx: Any, by: Any, bsw: Any) -> Any:
+            self.scale = scales.popleft() if scales else 1.0
             if _rows(bx):
                 return step(bx, by, bsw)
             if kind == "train":
