@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
 import torch
 import torch.distributed as dist
 
@@ -92,7 +93,8 @@ class DataParallelContext:
 
     def shard(self, x: Any) -> Any:
         """This rank's rows of a global batch (contiguous slices, rank order)."""
-        if isinstance(x, torch.Tensor):
+        # numpy: host-side batches (text kept as numpy string arrays) split the same way
+        if isinstance(x, (torch.Tensor, np.ndarray)):
             n = x.shape[0]
             return x[n * self.rank // self.world : n * (self.rank + 1) // self.world]
         if isinstance(x, (list, tuple)):
@@ -219,7 +221,7 @@ def _rebuild(structure: Any, leaves: list) -> Any:
 
 
 def _rows(x: Any) -> int:
-    if isinstance(x, torch.Tensor):
+    if isinstance(x, (torch.Tensor, np.ndarray)):
         return x.shape[0]
     if isinstance(x, (list, tuple)):
         return _rows(x[0])
