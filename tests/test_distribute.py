@@ -129,7 +129,10 @@ def test_torchrun_two_processes_match_one_process(tmp_path, monkeypatch):
     script = tmp_path / "train.py"
     script.write_text(SCRIPT)
     monkeypatch.setattr(sys, "argv", ["train.py", str(tmp_path)])
-    exec(compile(SCRIPT, "train.py", "exec"), {"__name__": "train"})
+    try:
+        exec(compile(SCRIPT, "train.py", "exec"), {"__name__": "train"})
+    finally:
+        tkeras.distribution.set_distribution(None)  # the script sets one in this thread
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TKERAS_DEVICE": "cpu"}
     for key in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
         env.pop(key, None)
