@@ -17,7 +17,7 @@ NOT_YET = "not implemented yet (issue 14 leftovers)"
 MISSING: dict[str, dict[str, str]] = {
     "": {
         **dict.fromkeys(
-            ["distillation", "distribution", "export", "legacy", "src", "StatelessScope"],
+            ["distillation", "export", "legacy", "src", "StatelessScope"],
             JAX_TF_ONLY,
         ),
         **dict.fromkeys(
@@ -76,6 +76,9 @@ MISSING: dict[str, dict[str, str]] = {
         ),
     },
     "saving": dict.fromkeys(["KerasFileEditor"], NOT_YET),
+    # Keras's model parallelism runs on JAX's (and TF's) sharding; its torch backend has no
+    # distribution at all. tkeras offers data parallelism (docs/scale.md).
+    "distribution": dict.fromkeys(["LayoutMap", "ModelParallel", "distribute_tensor"], JAX_TF_ONLY),
 }
 NAMESPACES = [
     "",
@@ -84,6 +87,7 @@ NAMESPACES = [
     "callbacks",
     "config",
     "constraints",
+    "distribution",
     "initializers",
     "layers",
     "losses",

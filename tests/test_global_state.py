@@ -225,6 +225,29 @@ def test_no_module_level_mutable_state_outside_global_state():
     containers = _module_containers() - REGISTRIES
     assert {"_OPS", "_CONV_OPS"} <= containers  # the scan sees constant tables
     assert _mutations(containers) == []
+    assert _thread_locals() == []
+
+
+def _thread_locals() -> list[str]:
+    """Module-level ``threading.local()`` objects: per-thread state belongs in global_state."""
+    found = []
+    for path, tree in _modules():
+        for node in tree.body:
+            value = getattr(node, "value", None)
+            if isinstance(value, ast.Call) and _ref_name(value.func) == "local":
+                found.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
+    return found
+
+
+def test_dtype_policy_is_per_thread_and_cleared_with_the_session_as_in_keras():
+    tkeras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        assert _in_thread(lambda: tkeras.mixed_precision.global_policy().name) == "float32"
+        assert global_state.thread_state().dtype_policy.name == "mixed_float16"
+        tkeras.utils.clear_session()
+        assert tkeras.mixed_precision.global_policy().name == "float32"
+    finally:
+        tkeras.mixed_precision.set_global_policy("float32")
 
 
 def test_the_scan_finds_module_state(tmp_path, monkeypatch):

@@ -36,6 +36,7 @@ FAMILIES = (
     "config",
     "mixed_precision",
     "dtype_policies",
+    "distribution",
 )
 # Classes whose public methods are compared with Keras's (methods tkeras has).
 METHOD_CLASSES = {

@@ -108,7 +108,6 @@ def test_compile_shadows_torch_compile_and_keeps_torch_objects_out_of_state_dict
         ),
         ({"loss": "mse", "loss_weights": "x"}, ValueError, r"Expected `loss_weights` argument"),
         ({"jit_compile": "yes"}, ValueError, r"`jit_compile` must be 'auto', True or False"),
-        ({"steps_per_execution": 4}, NotImplementedError, r"steps_per_execution=4"),
         ({"steps_per_execution": 0}, ValueError, r"`steps_per_execution` must be a positive"),
     ],
 )

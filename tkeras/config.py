@@ -109,14 +109,19 @@ def set_device(device: str | torch.device | None) -> None:
 
 
 def device() -> torch.device:
-    """The device tkeras trains on: set_device(), then ``TKERAS_DEVICE``, then CUDA > MPS > CPU."""
+    """The device tkeras trains on: set_device(), then ``TKERAS_DEVICE``, then CUDA > MPS > CPU
+    (under torchrun, CUDA device ``LOCAL_RANK``)."""
     if PROCESS.device is not None:
         return PROCESS.device
     env = os.environ.get("TKERAS_DEVICE")
     if env:
         return torch.device(env)
     if torch.cuda.is_available():
-        return torch.device("cuda")
+        # Under torchrun each process of a node takes its own GPU.
+        local_rank = os.environ.get("LOCAL_RANK", "")
+        return (
+            torch.device("cuda", int(local_rank)) if local_rank.isdigit() else torch.device("cuda")
+        )
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
         return torch.device("mps")

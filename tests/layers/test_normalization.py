@@ -570,14 +570,12 @@ def test_supports_masking_passes_the_mask_through():
 # ---------------------------------------------------------------------------- errors
 
 
-def test_synchronized_is_not_implemented():
-    message = (
-        r"BatchNormalization: the argument `synchronized` is not supported yet "
-        r"\(received synchronized=True\)\. Cross-replica batch statistics land with "
-        r"data-parallel training"
-    )
-    with pytest.raises(NotImplementedError, match=message):
-        tkeras.layers.BatchNormalization(synchronized=True)
+def test_synchronized_without_a_process_group_is_plain_batch_norm():
+    x = torch.randn(6, 4)
+    plain, synced = (tkeras.layers.BatchNormalization(synchronized=s) for s in (False, True))
+    torch.testing.assert_close(synced(x, training=True), plain(x, training=True))
+    torch.testing.assert_close(synced.moving_variance, plain.moving_variance)
+    assert synced.get_config()["synchronized"] is True
 
 
 @pytest.mark.parametrize(

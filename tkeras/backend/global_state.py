@@ -20,6 +20,11 @@ Per thread (``thread_state()``; each thread starts from the defaults):
 - ``custom_objects``: the objects of the innermost ``custom_object_scope``.
 - ``compile``: False inside ``load_model(compile=False)``.
 - ``name_uids``: the counters behind Keras-style unique names (``dense``, ``dense_1``, ...).
+- ``dtype_policy``: the default dtype policy of new layers (``set_dtype_policy`` /
+  ``mixed_precision.set_global_policy``); None until set or first read. Per thread and reset by
+  ``clear_session``, as in Keras (its ``global_state`` attribute ``"dtype_policy"``).
+- ``attributes``: free-form attributes (``set_global_attribute``), e.g. the
+  ``keras.distribution`` distribution.
 
 Process-wide (``PROCESS``), as in Keras where these are module globals: the settings of
 ``tkeras.config`` (``set_floatx`` applies to every thread, as do its switches), the registry of
@@ -56,6 +61,7 @@ class _ThreadState(threading.local):
         self.custom_objects: dict[str, Any] = {}
         self.compile = True
         self.name_uids: defaultdict[str, int] = defaultdict(int)
+        self.dtype_policy: Any = None
         self.attributes: dict[str, Any] = {}
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from tkeras.callbacks.callback import Callback
+from tkeras.distribute.process_group import is_chief
 from tkeras.saving.atomic import atomic_path
 
 _METADATA = "training_metadata.json"
@@ -193,6 +194,8 @@ class BackupAndRestore(Callback):
             self._save(epoch + 1, None)
 
     def _save(self, epoch: int, batch: int | None) -> None:
+        if not is_chief():  # under torchrun every rank restores, rank 0 alone writes
+            return
         os.makedirs(self.backup_dir, exist_ok=True)
         self._serial += 1
         name = f"backup-{self._serial}.weights.h5"
@@ -223,5 +226,5 @@ class BackupAndRestore(Callback):
                 os.remove(os.path.join(self.backup_dir, entry))
 
     def on_train_end(self, logs: Any = None) -> None:
-        if self.delete_checkpoint and os.path.exists(self.backup_dir):
+        if self.delete_checkpoint and is_chief() and os.path.exists(self.backup_dir):
             shutil.rmtree(self.backup_dir)

@@ -29,6 +29,9 @@ class Callback:
         ...             self.model.stop_training = True
     """
 
+    # Writes files or prints: under torchrun it runs on rank 0 only (see CallbackList).
+    _chief_only = False
+
     def __init__(self) -> None:
         self.params: dict[str, Any] | None = None
         self._model: Any = None

@@ -7,6 +7,7 @@ from typing import Any
 from tkeras.callbacks.callback import _BATCH_HOOKS, Callback, overrides
 from tkeras.callbacks.history import History
 from tkeras.callbacks.progbar_logger import ProgbarLogger
+from tkeras.distribute.process_group import is_chief
 from tkeras.trainers.logs import LazyLogs, pythonify_logs
 
 
@@ -31,6 +32,10 @@ class CallbackList(Callback):
         add_progbar: append a ``ProgbarLogger`` if the list has none.
         model: the model the callbacks get through ``set_model``.
         **params: passed to every callback through ``set_params``.
+
+    Under torchrun, the callbacks that print or write files (``ProgbarLogger``,
+    ``ModelCheckpoint``, ``CSVLogger``, ``TensorBoard``) are left out on every rank but 0;
+    ``BackupAndRestore`` restores on every rank and writes on rank 0.
 
     Differences from Keras: batch hooks run only on the callbacks that override them, and
     batch logs are read from the device only when a callback looks at them. Keras may run
@@ -67,6 +72,8 @@ class CallbackList(Callback):
         if self._progbar is None and add_progbar:
             self._progbar = ProgbarLogger()
             self.callbacks.append(self._progbar)
+        if not is_chief():  # under torchrun, only rank 0 prints and writes files
+            self.callbacks = [c for c in self.callbacks if not c._chief_only]
         self._batch_hooks: dict[str, list] = {}
         self.set_model(model)
         self.set_params(params)

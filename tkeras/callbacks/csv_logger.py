@@ -26,6 +26,8 @@ class CSVLogger(Callback):
         >>> logger = tkeras.callbacks.CSVLogger("training.log", append=True)
     """
 
+    _chief_only = True
+
     def __init__(
         self, filename: str | os.PathLike, separator: str = ",", append: bool = False
     ) -> None:

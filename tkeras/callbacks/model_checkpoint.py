@@ -76,6 +76,8 @@ class ModelCheckpoint(MonitorCallback):
         ...                                         save_weights_only=True)
     """
 
+    _chief_only = True
+
     def __init__(
         self,
         filepath: str | os.PathLike,

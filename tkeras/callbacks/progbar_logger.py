@@ -24,6 +24,8 @@ class ProgbarLogger(Callback):
         >>> logger = tkeras.callbacks.ProgbarLogger()
     """
 
+    _chief_only = True
+
     def __init__(self) -> None:
         super().__init__()
         self.seen = 0

@@ -82,6 +82,8 @@ class TensorBoard(Callback):
         ...           callbacks=[TensorBoard(log_dir="logs", histogram_freq=1)])  # doctest: +SKIP
     """
 
+    _chief_only = True
+
     def __init__(
         self,
         log_dir="logs",

@@ -1,17 +1,19 @@
 """Dtype policies: a layer's compute dtype and variable dtype, and the global default policy.
 
-Keras keeps the default policy per thread (``global_state``, a ``threading.local``); so does
-tkeras. A policy is a name: ``"float32"``, ``"float16"``, ``"bfloat16"``, ``"float64"`` (compute
+Keras keeps the default policy per thread (``global_state``, a ``threading.local``) and
+``clear_session`` resets it; so does tkeras (``backend/global_state.py``, ``dtype_policy``).
+A policy is a name: ``"float32"``, ``"float16"``, ``"bfloat16"``, ``"float64"`` (compute
 and variables in that dtype) or ``"mixed_float16"`` / ``"mixed_bfloat16"`` (compute in 16 bits,
 variables in float32).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import torch
+
+from tkeras.backend.global_state import thread_state
 
 __all__ = [
     "DTypePolicy",
@@ -22,9 +24,6 @@ __all__ = [
     "serialize",
     "set_dtype_policy",
 ]
-
-# The global policy, per thread as in Keras (keras/src/backend/common/global_state.py).
-_STATE = threading.local()
 
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 _TORCH = {
@@ -177,7 +176,7 @@ def set_dtype_policy(policy: Any) -> None:
                 f"'mixed_float16') or a `DTypePolicy` instance. Received: policy={policy} "
                 f"(of type {type(policy)})"
             )
-    _STATE.policy = policy
+    thread_state().dtype_policy = policy
 
 
 def dtype_policy() -> DTypePolicy:
@@ -188,13 +187,12 @@ def dtype_policy() -> DTypePolicy:
         >>> tkeras.config.dtype_policy()
         <DTypePolicy "float32">
     """
-    policy = getattr(_STATE, "policy", None)
-    if policy is None:
+    state = thread_state()
+    if state.dtype_policy is None:
         from tkeras import config
 
-        policy = DTypePolicy(config.floatx())
-        _STATE.policy = policy
-    return policy
+        state.dtype_policy = DTypePolicy(config.floatx())
+    return state.dtype_policy
 
 
 def serialize(dtype_policy: DTypePolicy) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tkeras.trainers import loops
+from tkeras.trainers import loops, predict_loop
 
 
 class FitAPI:
@@ -154,7 +154,7 @@ class FitAPI:
             >>> model.predict(np.ones((5, 4)), verbose=0).shape
             (5, 2)
         """
-        return loops.predict(self, x, batch_size, verbose, steps, callbacks)
+        return predict_loop.predict(self, x, batch_size, verbose, steps, callbacks)
 
     def train_on_batch(
         self,
@@ -217,4 +217,4 @@ class FitAPI:
             >>> model.predict_on_batch(np.ones((3, 4))).shape
             (3, 2)
         """
-        return loops.predict_on_batch(self, x)
+        return predict_loop.predict_on_batch(self, x)

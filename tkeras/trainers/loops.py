@@ -22,7 +22,7 @@ from tkeras.trainers.data_utils import (
     tree_map,
     unpack,
 )
-from tkeras.trainers.epoch_iterator import EpochIterator
+from tkeras.trainers.epoch_iterator import EpochIterator, executions
 from tkeras.trainers.logs import LazyLogs, pythonify_logs
 from tkeras.trainers.optim import is_torch_optimizer
 from tkeras.trainers.step import ModeGuard, StepRunner, build_model, resolve_device
@@ -30,7 +30,7 @@ from tkeras.trainers.step import ModeGuard, StepRunner, build_model, resolve_dev
 _VERBOSE = ("auto", 0, 1, 2)
 
 
-def _check_verbose(verbose: Any) -> None:
+def check_verbose(verbose: Any) -> None:
     if verbose not in _VERBOSE:
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
 
@@ -132,7 +132,7 @@ def fit(
 ) -> Any:
     """``Model.fit``: see its docstring."""
     model._assert_compile_called("fit")
-    _check_verbose(verbose)
+    check_verbose(verbose)
     _check_fit_args(epochs, validation_split, validation_freq, initial_epoch)
     cap = config.max_epochs()  # keras.config's debugging cap
     if cap and cap < epochs:
@@ -151,39 +151,66 @@ def fit(
         shuffle=shuffle,
         class_weight=class_weight,
     )
-    iterator = EpochIterator(adapter, steps_per_epoch)
+    per_execution = model.steps_per_execution
+    iterator = EpochIterator(adapter, steps_per_epoch, per_execution)
     device = prepare(model, adapter, training=True)
     parallel = None
     if world_size() > 1:
-        parallel = DataParallelContext(device, batch_size, _num_rows(x))
+        parallel = DataParallelContext.for_fit(model, device, batch_size, _num_rows(x))
         if parallel.rank != 0:
             verbose = 0  # only rank 0 prints
-    object.__setattr__(model, "_data_parallel", parallel)
-    val_iterator = None
-    if validation_data is not None:
-        vx, vy, vsw = unpack(validation_data)
-        val_adapter = get_data_adapter(
-            vx,
-            vy,
-            vsw,
-            batch_size=validation_batch_size or batch_size,
-            steps=validation_steps,
-            shuffle=False,
-        )
-        val_adapter.to(device)
-        val_iterator = EpochIterator(val_adapter, validation_steps)
-    if not isinstance(callbacks, CallbackList):
-        callbacks = CallbackList(
-            callbacks,
-            add_history=True,
-            add_progbar=verbose != 0,
-            verbose=verbose,
-            epochs=epochs,
-            steps=iterator.num_batches,
-            model=model,
-        )
-    object.__setattr__(model, "stop_training", False)
-    runner = StepRunner(model, "train")
+    try:
+        val_iterator = _validation_iterator(
+            validation_data, validation_batch_size or batch_size, validation_steps, device,
+            per_execution,
+        )  # fmt: skip
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(
+                callbacks,
+                add_history=True,
+                add_progbar=verbose != 0,
+                verbose=verbose,
+                epochs=epochs,
+                steps=iterator.num_batches,
+                model=model,
+            )
+        object.__setattr__(model, "stop_training", False)
+        runner = StepRunner(model, "train")
+        run_step = runner.step
+        if parallel is not None:
+            run_step = parallel.wrap_step(model, runner.step, "train")
+        _fit_epochs(model, iterator, val_iterator, callbacks, runner, run_step, parallel,
+                    epochs, initial_epoch, validation_freq)  # fmt: skip
+    finally:
+        if parallel is not None:
+            parallel.close()
+    return model.history
+
+
+def _validation_iterator(
+    validation_data: Any, batch_size: Any, steps: Any, device: torch.device, per_execution: int
+) -> EpochIterator | None:
+    if validation_data is None:
+        return None
+    vx, vy, vsw = unpack(validation_data)
+    adapter = get_data_adapter(vx, vy, vsw, batch_size=batch_size, steps=steps, shuffle=False)
+    adapter.to(device)
+    return EpochIterator(adapter, steps, per_execution)
+
+
+def _fit_epochs(
+    model: Any,
+    iterator: EpochIterator,
+    val_iterator: EpochIterator | None,
+    callbacks: CallbackList,
+    runner: StepRunner,
+    run_step: Any,
+    parallel: DataParallelContext | None,
+    epochs: int,
+    initial_epoch: int,
+    validation_freq: Any,
+) -> None:
+    per_execution = model.steps_per_execution
     training_logs: dict = {}
     with ModeGuard(model):
         callbacks.on_train_begin()
@@ -196,26 +223,28 @@ def fit(
             model.train()
             begin = callbacks.hooks("on_train_batch_begin")
             end = callbacks.hooks("on_train_batch_end")
-            step = -1
+            ran = False
             batches = iterator if resume is None else _skip_batches(iterator, *resume)
             if parallel is not None:
                 batches = parallel.batches(batches)
             resume = None
-            for step, (bx, by, bsw) in batches:
+            for first, last, chunk in executions(batches, per_execution):
                 if begin:
-                    callbacks.on_train_batch_begin(step)
-                runner.step(bx, by, bsw)
+                    callbacks.on_train_batch_begin(first)
+                for bx, by, bsw in chunk:
+                    run_step(bx, by, bsw)
+                ran = True
                 if end:
-                    callbacks.on_train_batch_end(step, _batch_logs(model, runner))
+                    callbacks.on_train_batch_end(last, _batch_logs(model, runner))
                 if model.stop_training:
                     break
             if parallel is not None:
                 parallel.reduce_metrics(model)
             # An epoch without batches (the data ran out) logs nothing, as in Keras.
-            epoch_logs = {} if step < 0 else dict(model._get_metrics_result_or_logs(runner.logs))
+            epoch_logs = dict(model._get_metrics_result_or_logs(runner.logs)) if ran else {}
             model.eval()
             if val_iterator is not None and _should_eval(epoch, validation_freq):
-                val_logs = run_evaluation(model, val_iterator, callbacks)
+                val_logs = run_evaluation(model, val_iterator, callbacks, parallel)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs
@@ -226,8 +255,6 @@ def fit(
             with torch.no_grad():
                 optimizer.finalize_variable_values(model.trainable_weights)
         callbacks.on_train_end(training_logs)
-    object.__setattr__(model, "_data_parallel", None)
-    return model.history
 
 
 def _num_rows(x: Any) -> int | None:
@@ -256,23 +283,36 @@ def _skip_batches(iterator: Any, count: int, rng: dict) -> Any:
         set_rng_state(rng)
 
 
-def run_evaluation(model: Any, iterator: EpochIterator, callbacks: CallbackList) -> dict:
-    """One evaluation pass with callbacks; returns the logs as Python floats."""
+def run_evaluation(
+    model: Any,
+    iterator: EpochIterator,
+    callbacks: CallbackList,
+    parallel: DataParallelContext | None = None,
+) -> dict:
+    """One evaluation pass with callbacks (this rank's shards under torchrun, the metrics
+    summed over the ranks at the end); returns the logs as Python floats."""
     runner = StepRunner(model, "test")
+    batches, run_step = iterator, runner.step
+    if parallel is not None:
+        batches = parallel.batches(iterator)
+        run_step = parallel.wrap_step(model, runner.step, "test")
     object.__setattr__(model, "stop_evaluating", False)
     callbacks.on_test_begin()
     model.reset_metrics()
     begin = callbacks.hooks("on_test_batch_begin")
     end = callbacks.hooks("on_test_batch_end")
     with torch.no_grad():
-        for step, (bx, by, bsw) in iterator:
+        for first, last, chunk in executions(batches, iterator.steps_per_execution):
             if begin:
-                callbacks.on_test_batch_begin(step)
-            runner.step(bx, by, bsw)
+                callbacks.on_test_batch_begin(first)
+            for bx, by, bsw in chunk:
+                run_step(bx, by, bsw)
             if end:
-                callbacks.on_test_batch_end(step, _batch_logs(model, runner))
+                callbacks.on_test_batch_end(last, _batch_logs(model, runner))
             if model.stop_evaluating:
                 break
+    if parallel is not None:
+        parallel.reduce_metrics(model)
     logs = pythonify_logs(model._get_metrics_result_or_logs(runner.logs))
     callbacks.on_test_end(logs)
     return logs
@@ -290,10 +330,11 @@ def evaluate(
 ) -> dict:
     """``Model.evaluate`` as a dict of floats."""
     model._assert_compile_called("evaluate")
-    _check_verbose(verbose)
+    check_verbose(verbose)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps)
-    iterator = EpochIterator(adapter, steps)
-    prepare(model, adapter, training=False)
+    iterator = EpochIterator(adapter, steps, model.steps_per_execution)
+    device = prepare(model, adapter, training=False)
+    parallel = parallel_context(device, x, "evaluate")
     if not isinstance(callbacks, CallbackList):
         callbacks = CallbackList(
             callbacks,
@@ -305,59 +346,12 @@ def evaluate(
         )
     with ModeGuard(model):
         model.eval()
-        return run_evaluation(model, iterator, callbacks)
+        return run_evaluation(model, iterator, callbacks, parallel)
 
 
-def _concat(batches: list) -> Any:
-    first = batches[0]
-    if isinstance(first, torch.Tensor):
-        return torch.cat([b.detach() for b in batches]).cpu().numpy()
-    if isinstance(first, (list, tuple)):
-        return type(first)(_concat([b[i] for b in batches]) for i in range(len(first)))
-    if isinstance(first, dict):
-        return {k: _concat([b[k] for b in batches]) for k in first}
-    return np.concatenate([np.asarray(b) for b in batches])
-
-
-def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any) -> Any:
-    """``Model.predict``: every batch's outputs, concatenated, as numpy."""
-    _check_verbose(verbose)
-    adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
-    iterator = EpochIterator(adapter, steps)
-    prepare(model, adapter, training=False)
-    if not isinstance(callbacks, CallbackList):
-        callbacks = CallbackList(
-            callbacks,
-            add_progbar=verbose != 0,
-            verbose=verbose,
-            epochs=1,
-            steps=iterator.num_batches,
-            model=model,
-        )
-    runner = StepRunner(model, "predict")
-    object.__setattr__(model, "stop_predicting", False)
-    outputs: list = []
-    with ModeGuard(model), torch.no_grad():
-        model.eval()
-        callbacks.on_predict_begin()
-        begin = callbacks.hooks("on_predict_batch_begin")
-        end = callbacks.hooks("on_predict_batch_end")
-        for step, (bx, by, bsw) in iterator:
-            if begin:
-                callbacks.on_predict_batch_begin(step)
-            out = runner.step(bx, by, bsw)
-            outputs.append(out)
-            if end:
-                callbacks.on_predict_batch_end(step, {"outputs": out})
-            if model.stop_predicting:
-                break
-        callbacks.on_predict_end()
-    if not outputs:
-        raise ValueError(
-            "predict() ran no batch: the input yielded no samples (an empty array, Dataset, "
-            "DataLoader or generator, or `steps=0`). Pass at least one sample."
-        )
-    return _concat(outputs)
+def parallel_context(device: torch.device, x: Any, method: str) -> DataParallelContext | None:
+    """Under torchrun, the data-parallel context of an ``evaluate``/``predict`` run."""
+    return DataParallelContext(device, _num_rows(x), method) if world_size() > 1 else None
 
 
 def on_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_weight: Any) -> dict:
@@ -384,14 +378,3 @@ def on_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_we
             with torch.no_grad():
                 runner.step(x, y, sample_weight)
     return pythonify_logs(model._get_metrics_result_or_logs(runner.logs))
-
-
-def predict_on_batch(model: Any, x: Any) -> Any:
-    """``predict_on_batch``: the outputs of one batch as numpy."""
-    adapter = get_data_adapter(x)
-    device = prepare(model, adapter, training=False)
-    runner = StepRunner(model, "predict")
-    with ModeGuard(model), torch.no_grad():
-        model.eval()
-        out = runner.step(move(x, device), None, None)
-    return _concat([out])

@@ -203,8 +203,6 @@ class DefaultStep:
         zero_grad = optimizer.zero_grad
         opt_step = optimizer.step
         scale = None if is_torch_optimizer(optimizer) else optimizer.loss_scale_factor
-        params = [p for p in model.parameters() if p.requires_grad]
-        state = model.__dict__
 
         def train_step(x: Any, y: Any, sw: Any) -> None:
             y_pred, loss = forward(x, y, sw)
@@ -212,10 +210,8 @@ class DefaultStep:
                 loss = add_model_losses(model, loss)
             if has_params:
                 zero_grad(set_to_none=True)
+                # Under torchrun the gradient buckets average over ranks during backward.
                 (loss if scale is None else loss * scale).backward()
-                parallel = state.get("_data_parallel")
-                if parallel is not None:  # under torchrun: average over ranks
-                    parallel.sync_gradients(params)
                 opt_step()
             add(loss, x.shape[0] if x.__class__ is torch.Tensor else _batch_size(x))
             if update is not None:
@@ -316,7 +312,4 @@ def _backward_and_update(model: Any, loss: torch.Tensor) -> None:
     if not is_torch_optimizer(optimizer):
         loss = optimizer.scale_loss(loss)
     loss.backward()
-    parallel = model.__dict__.get("_data_parallel")
-    if parallel is not None:
-        parallel.sync_gradients([p for p in model.parameters() if p.requires_grad])
     optimizer.step()

@@ -72,7 +72,10 @@ class Trainer(FitAPI):
             weighted_metrics: metrics that are weighted by ``sample_weight``/``class_weight``.
             run_eagerly: tkeras always runs eagerly; True also turns ``jit_compile=True`` off
                 (with a warning), as in Keras.
-            steps_per_execution: must be 1 (several steps per call is not supported).
+            steps_per_execution: the number of batches run between callback calls: the
+                batch callbacks, the progress bar and the batch logs see Keras's indices
+                (``on_train_batch_begin(0)``, ``on_train_batch_end(N - 1)``, ...), and the
+                host reads nothing in between.
             jit_compile: True compiles each step's forward pass and loss (and their backward)
                 with ``torch.compile``; a model whose step has graph breaks warns once and
                 runs eagerly. ``'auto'`` (eager, as Keras on torch) or False: eager steps.
@@ -85,9 +88,9 @@ class Trainer(FitAPI):
             >>> model.compile(optimizer="adam", metrics=["accuracy"],
             ...     loss=tkeras.losses.SparseCategoricalCrossentropy(from_logits=True))
 
-        Differences from Keras: ``steps_per_execution`` other than 1 raises
-        NotImplementedError; ``jit_compile=True`` leaves the optimizer update eager; torch
-        optimizers and torch loss modules are accepted.
+        Differences from Keras: ``steps_per_execution`` above 1 runs (Keras's torch backend
+        raises; tkeras follows its TensorFlow/JAX trainers); ``jit_compile=True`` leaves the
+        optimizer update eager; torch optimizers and torch loss modules are accepted.
         """
         if (
             isinstance(steps_per_execution, bool)
@@ -97,12 +100,6 @@ class Trainer(FitAPI):
             raise ValueError(
                 f"`steps_per_execution` must be a positive integer. Received: "
                 f"steps_per_execution={steps_per_execution!r}"
-            )
-        if steps_per_execution != 1:
-            raise NotImplementedError(
-                f"compile(steps_per_execution={steps_per_execution}) is not supported: tkeras "
-                "runs one step per call (as Keras's torch backend does). Use "
-                "steps_per_execution=1."
             )
         if jit_compile not in ("auto", True, False):
             raise ValueError(

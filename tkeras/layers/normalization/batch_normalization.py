@@ -13,6 +13,7 @@ from tkeras import config, constraints, initializers, regularizers
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.normalization import _axes
+from tkeras.layers.normalization._sync import global_moments, is_distributed
 
 _RENORM_KEYS = ("rmax", "rmin", "dmax")
 
@@ -49,8 +50,9 @@ class BatchNormalization(Layer):
             ValueError instead of being ignored).
         renorm_momentum: float, the momentum of the renorm statistics; only with
             ``renorm=True`` (likewise).
-        synchronized: must be False: cross-replica statistics land with data-parallel
-            training.
+        synchronized: under torchrun, compute the training batch statistics over the whole
+            global batch (every rank's shard), so each step equals one-process batch norm
+            on the full batch; without a process group it changes nothing.
 
     Call arguments:
         inputs: a tensor of any rank.
@@ -58,8 +60,8 @@ class BatchNormalization(Layer):
         mask: optional tensor of rank ``inputs.ndim - 1``; in training mode only its true
             positions count towards the batch statistics.
 
-    Differences from Keras: ``synchronized=True`` raises NotImplementedError (Keras's torch
-    backend raises ValueError).
+    Differences from Keras: ``synchronized=True`` works on torch (Keras's torch backend raises
+    ValueError) and on every device (torch's ``SyncBatchNorm`` is CUDA only).
 
     Example:
         >>> import torch, tkeras
@@ -99,12 +101,6 @@ class BatchNormalization(Layer):
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
         self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_constraint = constraints.get(gamma_constraint)
-        if synchronized:
-            raise NotImplementedError(
-                f"{cls}: the argument `synchronized` is not supported yet (received "
-                "synchronized=True). Cross-replica batch statistics land with data-parallel "
-                "training; use synchronized=False."
-            )
         self.axis = _axes.int_axis(cls, axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -231,6 +227,8 @@ class BatchNormalization(Layer):
                 0.0,
                 self.epsilon,
             )
+        elif self.synchronized and is_distributed():
+            y = self._synced_training(x, inputs, mask)
         elif mask is None and x.numel() > self._fused_above:
             y = self._fused_training(x)
         else:
@@ -275,6 +273,21 @@ class BatchNormalization(Layer):
             count = keep.to(x.dtype).sum(dims, keepdim=True) + config.epsilon()
             mean = torch.where(keep, x, 0).sum(dims, keepdim=True) / count
             variance = torch.where(keep, x - mean, 0).square().sum(dims, keepdim=True) / count
+        return self._normalize(x, mean, variance)
+
+    def _synced_training(
+        self, x: torch.Tensor, inputs: torch.Tensor, mask: torch.Tensor | None
+    ) -> torch.Tensor:
+        """Training with the statistics of the global batch (every rank's shard)."""
+        keep = None
+        if mask is not None:
+            keep = mask.unsqueeze(-1).expand(inputs.shape).to(torch.bool)
+            keep = keep if self._to_cf is None else self._to_cf(keep)
+        mean, variance = global_moments(x, self._reduce, keep, config.epsilon())
+        return self._normalize(x, mean, variance)
+
+    def _normalize(self, x: torch.Tensor, mean: torch.Tensor, variance: torch.Tensor) -> Any:
+        """Update the moving statistics from the batch moments and normalize ``x``."""
         with torch.no_grad():
             correction = self._update(mean.detach().reshape(-1), variance.detach().reshape(-1))
         weight, bias = self._transforms(correction)
