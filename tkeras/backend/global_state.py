@@ -20,6 +20,9 @@ Per thread (``thread_state()``; each thread starts from the defaults):
 - ``custom_objects``: the objects of the innermost ``custom_object_scope``.
 - ``compile``: False inside ``load_model(compile=False)``.
 - ``name_uids``: the counters behind Keras-style unique names (``dense``, ``dense_1``, ...).
+- ``trial_device``: the device of the shape-inference run in progress (``"meta"`` or
+  ``"cpu"``), None outside one: random draws land there and leave SeedGenerators unchanged,
+  as in Keras's StatelessScope.
 
 Process-wide (``PROCESS``), as in Keras where these are module globals: the settings of
 ``tkeras.config`` (``set_floatx`` applies to every thread, as do its switches), the registry of
@@ -29,6 +32,7 @@ a regularizer (a hint some callers use to skip collecting losses; never a behavi
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import defaultdict
 from typing import Any
@@ -40,6 +44,7 @@ __all__ = [
     "clear_session",
     "get_global_attribute",
     "set_global_attribute",
+    "shape_trial",
     "thread_state",
 ]
 
@@ -56,6 +61,7 @@ class _ThreadState(threading.local):
         self.custom_objects: dict[str, Any] = {}
         self.compile = True
         self.name_uids: defaultdict[str, int] = defaultdict(int)
+        self.trial_device: str | None = None
         self.attributes: dict[str, Any] = {}
 
 
@@ -102,6 +108,17 @@ PROCESS = _ProcessState()
 def thread_state() -> _ThreadState:
     """This thread's call state (attributes listed in the module docstring)."""
     return _STATE
+
+
+@contextlib.contextmanager
+def shape_trial(device: str) -> Any:
+    """Mark a shape-inference run on ``device`` (see ``trial_device``)."""
+    previous = _STATE.trial_device
+    _STATE.trial_device = device
+    try:
+        yield
+    finally:
+        _STATE.trial_device = previous
 
 
 def set_global_attribute(name: str, value: Any) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 
+from tkeras.backend.global_state import shape_trial
 from tkeras.models.symbolic import _TRIAL_SIZES, KerasTensor, Node, _merge, flatten_kt, map_kt
 
 
@@ -176,7 +177,7 @@ def _run_trial(op: Operation, args: tuple, kwargs: dict, sizes: tuple, device: s
 
     t_args = tuple(concrete(a) for a in args)
     t_kwargs = {k: concrete(v) for k, v in kwargs.items()}
-    with torch.no_grad():
+    with torch.no_grad(), shape_trial(device):
         return _specs(op.fn(*t_args, **t_kwargs), op)
 
 
@@ -256,7 +257,7 @@ _NOT_OPS = frozenset(
 )
 
 
-def install(modules: Any, table: dict) -> None:
+def install(modules: Any, table: dict, module_name: str = "tkeras.ops") -> None:
     """Wrap each public function of ``modules`` with ``dispatching``, once (a function shared
     by several modules gets one wrapper). Functions Keras has no Operation class for get a
     generic entry named after them, so they still build graphs (files then load in tkeras
@@ -279,7 +280,7 @@ def install(modules: Any, table: dict) -> None:
                 entry = table.get(name)
                 if entry is None:
                     class_name = "".join(p.capitalize() for p in to_snake_case(name).split("_"))
-                    entry = ("tkeras.ops", class_name, ())
+                    entry = (module_name, class_name, ())
                 done[id(fn)] = dispatching(fn, tuple(entry))
             namespace[name] = done[id(fn)]
 
@@ -292,19 +293,20 @@ def operation_from_keras(module: str, class_name: str, config: dict) -> Operatio
 
 
 def _function_for(module: str, class_name: str) -> Any:
-    from tkeras import activations, ops
+    from tkeras import activations, ops, random
 
-    for namespace in (ops, activations):
-        for name in getattr(namespace, "__all__", ()):
-            fn = getattr(namespace, name, None)
+    fns = [
+        getattr(namespace, name, None)
+        for namespace in (ops, activations, random)
+        for name in getattr(namespace, "__all__", ())
+    ]
+    fns.extend([getattr(fn, "_drawn_like", None) for fn in fns])
+    for same_module in (True, False):
+        for fn in fns:
             entry = getattr(fn, "_keras_entry", None)
-            if entry is not None and entry[0] == module and entry[1] == class_name:
-                return fn
-    for namespace in (ops, activations):
-        for name in getattr(namespace, "__all__", ()):
-            fn = getattr(namespace, name, None)
-            entry = getattr(fn, "_keras_entry", None)
-            if entry is not None and entry[1] == class_name:
+            if entry is None or entry[1] != class_name:
+                continue
+            if entry[0] == module or not same_module:
                 return fn
     raise ValueError(
         f"Cannot load the operation {module}.{class_name}: tkeras has no matching op. "

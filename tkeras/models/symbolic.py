@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from tkeras import config
+from tkeras.backend.global_state import shape_trial
 
 # Sizes tried for unknown dimensions: (batch, other axes), two runs.
 _TRIAL_SIZES = ((2, 64), (3, 65))
@@ -214,6 +215,20 @@ class Node:
         return [kt.node for kt in self.input_tensors if kt.node is not None]
 
 
+class SymbolicShape(tuple):
+    """``ops.shape(x)`` of a KerasTensor: Keras's tuple (``None`` for unknown dims) that also
+    remembers ``x``, so ``keras.random.normal(shape=ops.shape(x))`` can draw x's run-time shape
+    in a functional model. Slices and copies are plain tuples."""
+
+    def __new__(cls, source: KerasTensor) -> SymbolicShape:
+        out = super().__new__(cls, source.shape)
+        out.source = source
+        return out
+
+    def __reduce__(self) -> tuple:
+        return tuple, (tuple(self),)
+
+
 def flatten_kt(structure: Any) -> list[KerasTensor]:
     """Every KerasTensor in a nest of lists, tuples and dicts, in order."""
     if isinstance(structure, KerasTensor):
@@ -314,7 +329,7 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
         [] if meta else [(t, t.detach().clone()) for t in (*layer.parameters(), *layer.buffers())]
     )
     try:
-        with torch.no_grad():
+        with torch.no_grad(), shape_trial("meta" if meta else "cpu"):
             if not meta:
                 return layer(x)
             state = {n: torch.empty_like(p, device="meta") for n, p in layer.named_parameters()}
