@@ -20,9 +20,10 @@ Per thread (``thread_state()``; each thread starts from the defaults):
 - ``custom_objects``: the objects of the innermost ``custom_object_scope``.
 - ``compile``: False inside ``load_model(compile=False)``.
 - ``name_uids``: the counters behind Keras-style unique names (``dense``, ``dense_1``, ...).
+- ``stateless``: True inside ``stateless_scope`` (shape inference, the build call of
+  ``fit``): random draws leave SeedGenerators unchanged, as in Keras's StatelessScope.
 - ``trial_device``: the device of the shape-inference run in progress (``"meta"`` or
-  ``"cpu"``), None outside one: random draws land there and leave SeedGenerators unchanged,
-  as in Keras's StatelessScope.
+  ``"cpu"``), None outside one: random draws land there.
 
 Process-wide (``PROCESS``), as in Keras where these are module globals: the settings of
 ``tkeras.config`` (``set_floatx`` applies to every thread, as do its switches), the registry of
@@ -44,7 +45,7 @@ __all__ = [
     "clear_session",
     "get_global_attribute",
     "set_global_attribute",
-    "shape_trial",
+    "stateless_scope",
     "thread_state",
 ]
 
@@ -61,6 +62,7 @@ class _ThreadState(threading.local):
         self.custom_objects: dict[str, Any] = {}
         self.compile = True
         self.name_uids: defaultdict[str, int] = defaultdict(int)
+        self.stateless = False
         self.trial_device: str | None = None
         self.attributes: dict[str, Any] = {}
 
@@ -111,14 +113,15 @@ def thread_state() -> _ThreadState:
 
 
 @contextlib.contextmanager
-def shape_trial(device: str) -> Any:
-    """Mark a shape-inference run on ``device`` (see ``trial_device``)."""
-    previous = _STATE.trial_device
-    _STATE.trial_device = device
+def stateless_scope(trial_device: str | None = None) -> Any:
+    """Run without advancing SeedGenerators (``stateless``); ``trial_device`` marks a
+    shape-inference run on that device."""
+    previous = _STATE.stateless, _STATE.trial_device
+    _STATE.stateless, _STATE.trial_device = True, trial_device
     try:
         yield
     finally:
-        _STATE.trial_device = previous
+        _STATE.stateless, _STATE.trial_device = previous
 
 
 def set_global_attribute(name: str, value: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from tkeras.backend.global_state import shape_trial
+from tkeras.backend.global_state import stateless_scope
 from tkeras.models.symbolic import _TRIAL_SIZES, KerasTensor, Node, _merge, flatten_kt, map_kt
 
 
@@ -177,7 +177,7 @@ def _run_trial(op: Operation, args: tuple, kwargs: dict, sizes: tuple, device: s
 
     t_args = tuple(concrete(a) for a in args)
     t_kwargs = {k: concrete(v) for k, v in kwargs.items()}
-    with torch.no_grad(), shape_trial(device):
+    with torch.no_grad(), stateless_scope(device):
         return _specs(op.fn(*t_args, **t_kwargs), op)
 
 

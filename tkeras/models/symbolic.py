@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from tkeras import config
-from tkeras.backend.global_state import shape_trial
+from tkeras.backend.global_state import stateless_scope
 
 # Sizes tried for unknown dimensions: (batch, other axes), two runs.
 _TRIAL_SIZES = ((2, 64), (3, 65))
@@ -329,7 +329,7 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
         [] if meta else [(t, t.detach().clone()) for t in (*layer.parameters(), *layer.buffers())]
     )
     try:
-        with torch.no_grad(), shape_trial("meta" if meta else "cpu"):
+        with torch.no_grad(), stateless_scope("meta" if meta else "cpu"):
             if not meta:
                 return layer(x)
             state = {n: torch.empty_like(p, device="meta") for n, p in layer.named_parameters()}

@@ -6,7 +6,7 @@ a KerasTensor record a graph node, as ``tkeras.ops`` functions do. A draw whose 
 takes ``x``'s run-time shape: ``z_mean + ops.exp(0.5 * z_log_var) * keras.random.normal(
 shape=ops.shape(z_mean))`` builds a functional model, as ``tf.shape`` did in tf.keras. The
 seed is kept in the node: an int seed draws the same numbers on every call, a SeedGenerator
-new ones. Shape inference never advances a SeedGenerator (``global_state.shape_trial``).
+new ones. Shape inference never advances a SeedGenerator (``global_state.stateless_scope``).
 
 Differences from Keras: Keras 3 raises for a KerasTensor (or a ``None`` dimension) given to
 ``keras.random``; draw inside a layer's ``call()`` (the VAE example's Sampling layer) to
