@@ -41,6 +41,7 @@ from tkeras.layers.config_recording import (
 from tkeras.layers.input_spec import ANY_RANK, InputSpec
 from tkeras.layers.layer_call import LayerCallMixin
 from tkeras.layers.layer_losses import LayerLossesMixin, add_activity_loss
+from tkeras.layers.layer_saving import LayerSavingMixin
 from tkeras.layers.layer_weights import LayerWeightsMixin
 from tkeras.mixed_precision.layer_policy import set_layer_policy
 from tkeras.utils.naming import auto_name
@@ -65,7 +66,7 @@ __all__ = [
 ]
 
 
-class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
+class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixin, nn.Module):
     """The base class of every tkeras layer: a ``torch.nn.Module`` with Keras's layer API.
 
     Subclasses implement ``build(input_shape)`` (create weights with ``add_weight``) and
