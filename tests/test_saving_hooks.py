@@ -134,3 +134,24 @@ def test_failing_load_hook_changes_nothing(tmp_path):
     scaler.load_own_variables = original
     model.load_weights(path)
     np.testing.assert_array_equal(scaler.w.numpy(), [2.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("name", ["m.keras", "m.weights.h5"])
+def test_saving_into_a_missing_folder_raises_as_keras_and_creates_nothing(tmp_path, name):
+    path = str(tmp_path / "missing" / "sub" / name)
+    for lib in (keras, tkeras):
+        model = lib.Sequential([lib.Input((2,)), lib.layers.Dense(1)])
+        save = model.save_weights if name.endswith(".weights.h5") else model.save
+        with pytest.raises(FileNotFoundError) as info:
+            save(path)
+        assert list(tmp_path.iterdir()) == []
+    assert info.value.filename == path
+    assert f"Cannot save to {path!r}: the folder " in str(info.value)
+    assert "missing/sub' does not exist. Create it first (os.makedirs(" in str(info.value)
+
+
+def test_legacy_h5_creates_missing_folders_as_keras(tmp_path):
+    for lib in (keras, tkeras):
+        path = tmp_path / lib.__name__ / "m.h5"
+        lib.Sequential([lib.Input((2,)), lib.layers.Dense(1)]).save(str(path))
+        assert path.is_file()

@@ -289,7 +289,7 @@ def save_model(model: Any, filepath: str, include_optimizer: bool = True) -> Non
             }
             training = compile_config
             attrs["training_config"] = json.dumps(training)
-    with atomic_path(filepath) as tmp, h5py.File(tmp, "w") as f:
+    with atomic_path(filepath, make_dirs=True) as tmp, h5py.File(tmp, "w") as f:
         for key, value in attrs.items():
             f.attrs[key] = value
         group = f.create_group("model_weights")
