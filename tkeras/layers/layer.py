@@ -237,7 +237,13 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
         self.built = True
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
+        kind = "Model" if hasattr(self, "compile") else "Layer"
+        raise NotImplementedError(
+            f"{kind} {type(self).__name__} ({self.name!r}) does not have a `call()` method "
+            f"implemented: define `def call(self, inputs)` on {type(self).__name__}, or, for a "
+            "model trained with a custom train_step only, never call it (predict, evaluate "
+            "and model(x) run call())."
+        )
 
     forward = call
 

@@ -16,6 +16,7 @@ import functools
 import inspect
 from typing import Any
 
+import numpy as np
 import torch
 
 from tkeras.backend.global_state import stateless_scope
@@ -214,11 +215,27 @@ def infer_op(op: Operation, args: tuple, kwargs: dict) -> Any:
 
 
 def _op_error(op: Operation, args: tuple, kwargs: dict, error: Exception) -> ValueError:
-    shapes = ", ".join(str(kt.shape) for kt in flatten_kt((args, kwargs)))
+    shapes = ", ".join(
+        str(tuple(v.shape))
+        for v in (*args, *kwargs.values())
+        if isinstance(v, (KerasTensor, torch.Tensor, np.ndarray))
+    ) or ", ".join(str(kt.shape) for kt in flatten_kt((args, kwargs)))
+    hint = ""
+    unknown = [v for v in (*args, *kwargs.values()) if _holds_none(v)]
+    if unknown:
+        hint = (
+            f". The argument {unknown[0]!r} holds None, an unknown dimension (ops.shape(x)[i] "
+            "of a symbolic tensor): it has no value when the model runs. Use -1 for reshape's "
+            "batch axis, or compute the shape inside a layer's call()"
+        )
     return ValueError(
         f"Operation {op.name!r} ({op.keras_entry[1]}) cannot be applied to symbolic inputs of "
-        f"shapes {shapes}: {error}"
+        f"shapes {shapes}: {error}{hint}"
     )
+
+
+def _holds_none(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and any(v is None for v in value)
 
 
 def dispatching(fn: Any, keras_entry: tuple) -> Any:

@@ -65,6 +65,30 @@ class KerasTensor:
             "use tkeras.ops.unstack."
         )
 
+    def __len__(self) -> int:
+        raise TypeError(
+            f"len() of a symbolic KerasTensor ({self.name}, shape {self.shape}) has no value: "
+            "read a dimension with x.shape[i] (None when unknown), or use ops.shape(x) inside "
+            "a layer's call()."
+        )
+
+    def __float__(self) -> float:
+        raise ValueError(_symbolic_cast(self, "float"))
+
+    def __int__(self) -> int:
+        raise ValueError(_symbolic_cast(self, "int"))
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None):
+        name = getattr(func, "__name__", str(func))
+        kts = [kt for kt in flatten_kt((args, kwargs or {})) if isinstance(kt, KerasTensor)]
+        shown = ", ".join(f"{kt.name} {kt.shape}" for kt in kts)
+        raise TypeError(
+            f"torch.{name}() got a symbolic KerasTensor ({shown}): torch functions need real "
+            f"tensors. In a functional model use the tkeras.ops function instead ({_ops_hint(name)}"
+            "), or call torch inside a layer's call(), where inputs are real tensors."
+        )
+
     def reshape(self, newshape: Any) -> KerasTensor:
         return _op("reshape", self, newshape)
 
@@ -175,6 +199,21 @@ class KerasTensor:
 
     def __getitem__(self, key: Any) -> KerasTensor:
         return _op("get_item", self, key)
+
+
+def _symbolic_cast(kt: KerasTensor, kind: str) -> str:
+    return (
+        f"A KerasTensor is symbolic ({kt.name}, shape {kt.shape}): it has no value, so it "
+        f"cannot be converted to a {kind}. Call this inside a layer's call() or on real data."
+    )
+
+
+def _ops_hint(torch_name: str) -> str:
+    from tkeras import ops
+
+    aliases = {"cat": "concatenate", "concat": "concatenate", "mm": "matmul", "bmm": "matmul"}
+    name = aliases.get(torch_name, torch_name.lstrip("_"))
+    return f"tkeras.ops.{name}" if name in getattr(ops, "__all__", ()) else "see tkeras.ops"
 
 
 _SYMBOLIC_VALUE = (
