@@ -8,7 +8,7 @@ and a `train_step` that draws latent vectors and label noise with `keras.random`
 `SeedGenerator(1337)`, trains the discriminator then the generator with `self.zero_grad()`,
 `loss.backward()`, `v.value.grad` and `optimizer.apply`. MNIST replaced by 16 random 28x28
 images in a `DataLoader` of batch 8 with `shuffle=False` (the guide shuffles; both runs must
-see the same batches); 2 epochs. The loader reads the image tensor itself, not the guide's
+see the same batches); 1 epoch. The loader reads the image tensor itself, not the guide's
 `TensorDataset(x, x)`: Keras 3.15.1 hands `train_step` that loader's batch as a *list*, which
 the guide's `isinstance(real_images, tuple)` misses, so the guide fails on Keras as written
 (tkeras passes a tuple and runs it).
@@ -158,7 +158,7 @@ def program(keras):
         loss_fn=keras.losses.BinaryCrossentropy(from_logits=True),
     )
 
-    history = gan.fit(dataloader, epochs=2, verbose=0).history
+    history = gan.fit(dataloader, epochs=1, verbose=0).history
     return {
         "history": history,
         "generator": [np.array(w) for w in generator.get_weights()],

@@ -12,7 +12,7 @@ latent grid and `vae.encoder.predict` (the two plots' data).
 The example's `train_step` records gradients with `tf.GradientTape` (TensorFlow only); here
 the same step takes them the PyTorch-backend way of Keras's "Customizing fit() with PyTorch"
 guide (`self.zero_grad()`, `total_loss.backward()`, `v.value.grad`), then calls
-`apply_gradients` as the example does. MNIST replaced by 16 random 28x28 images; 2 epochs of
+`apply_gradients` as the example does. MNIST replaced by 16 random 28x28 images; 1 epoch of
 batch 8 instead of 30 of 128; a 3x3 latent grid instead of 30x30.
 
 Compared: `keras.random` draws the same numbers in both libraries for the same seed, and the
@@ -118,7 +118,7 @@ def program(keras):
 
     vae = VAE(encoder, decoder)
     vae.compile(optimizer=keras.optimizers.Adam())
-    history = vae.fit(mnist_digits, epochs=2, batch_size=8, verbose=0).history
+    history = vae.fit(mnist_digits, epochs=1, batch_size=8, verbose=0).history
 
     # plot_latent_space's data: decoded digits over a latent grid
     n, scale = 3, 1.0

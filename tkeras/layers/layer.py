@@ -118,6 +118,12 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
             cls._call_has_training = "training" in params
             cls._call_has_mask = "mask" in params
             cls._training_pos, cls._mask_pos = _positions(params, ("training", "mask"))
+        if not cls.__module__.startswith("tkeras.") and (
+            "compute_mask" in cls.__dict__ or cls._call_has_mask
+        ):
+            # A user's mask-aware layer reads its input's mask even when called on its own,
+            # as in Keras (built-in layers route masks inside models that make them).
+            cls._mask_passing = True
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
