@@ -7,12 +7,8 @@ the masks of `Embedding(mask_zero=True)` and `Masking` (`_keras_mask`), mask pro
 into `LSTM` in Sequential and functional models, a custom layer passing
 `embedding.compute_mask(inputs)` to `LSTM(mask=...)`, `TemporalSplit` (a `compute_mask`
 that splits the mask), `CustomEmbedding` (a mask from input values), `MyActivation`
-(`supports_masking = True`). Batches of 4 instead of 32.
-
-Left out: the last section's `TemporalSoftmax`, whose `call(inputs, mask=None)` asserts
-`mask is not None`: tkeras infers a functional layer's output shape by running `call` on trial
-tensors without the mask, so the assert fails at graph construction (Keras passes a symbolic
-mask there).
+(`supports_masking = True`) and `TemporalSoftmax` (a mask consumer asserting it gets one, at
+graph construction too). Batches of 4 instead of 32; sequences of 10 instead of 100.
 
 Compared: the padded arrays and every mask exactly; output shapes; and, after copying the
 Keras run's weights, the masked functional model's outputs (no model here calls `fit`, so
@@ -147,6 +143,26 @@ def program(keras):
     _sync(model, "activation_lstm")
     out["activation_lstm"] = np_(model(padded_inputs))
 
+    class TemporalSoftmax(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True
+
+        def call(self, inputs, mask=None):
+            assert mask is not None
+            broadcast_float_mask = ops.expand_dims(ops.cast(mask, "float32"), -1)
+            inputs_exp = ops.exp(inputs) * broadcast_float_mask
+            inputs_sum = ops.sum(inputs_exp * broadcast_float_mask, axis=-1, keepdims=True)
+            return inputs_exp / inputs_sum
+
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(input_dim=10, output_dim=32, mask_zero=True)(inputs)
+    x = layers.Dense(1)(x)
+    outputs = TemporalSoftmax()(x)
+    model = keras.Model(inputs, outputs)
+    _sync(model, "temporal_softmax")
+    y = model(np.random.randint(0, 10, size=(4, 10)))
+    out["temporal_softmax"] = np_(y)
     return out
 
 

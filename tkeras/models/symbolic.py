@@ -317,7 +317,10 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
         layer.build_from_shape(shapes)
     elif layer.input_spec is not None and isinstance(inputs, KerasTensor):
         layer.input_spec.check(layer.name, shapes, hint=layer._input_hint())
-    out_shape = layer.compute_output_shape(shapes)
+    if "mask" not in kwargs and _needs_trial_mask(layer, inputs):
+        out_shape = infer_output_shape(layer, shapes, with_mask=True)
+    else:
+        out_shape = layer.compute_output_shape(shapes)
     node = Node(layer, tuple(args), dict(kwargs))
     count = [0]
 
@@ -329,6 +332,33 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     outputs = map_shapes(make, out_shape)
     node.outputs = outputs
     return outputs
+
+
+def _needs_trial_mask(layer: Any, inputs: Any) -> bool:
+    """Whether a user's mask-consuming layer (``call(inputs, mask=None)``) gets a mask here:
+    its input descends from a mask-making layer through mask-propagating ones. Its shape
+    inference then passes an all-True mask, as Keras passes a symbolic one."""
+    from tkeras.layers.layer import Layer
+
+    cls = type(layer)
+    if (
+        not getattr(layer, "_call_has_mask", False)
+        or cls.__module__.startswith("tkeras.")
+        or cls.compute_output_shape is not Layer.compute_output_shape
+        or not isinstance(inputs, KerasTensor)
+    ):
+        return False
+    stack, seen = [inputs], set()
+    while stack:
+        node = stack.pop().node
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if getattr(node.layer, "_creates_mask", False):
+            return True
+        if getattr(node.layer, "supports_masking", False):
+            stack.extend(flatten_kt(node.args))
+    return False
 
 
 def _trial_tensors(shape: Any, sizes: tuple[int, int], device: str) -> Any:
@@ -356,7 +386,7 @@ def _merge(a: Any, b: Any) -> Any:
     return [_merge(x, y) for x, y in zip(a, b)]
 
 
-def _run(layer: Any, x: Any, meta: bool) -> Any:
+def _run(layer: Any, x: Any, meta: bool, with_mask: bool = False) -> Any:
     # Shape inference leaves every submodule as it found it: its own mode (a BatchNormalization
     # frozen with .eval() inside a training model stays in eval) and its added losses.
     modules = list(layer.modules())
@@ -368,12 +398,15 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
         [] if meta else [(t, t.detach().clone()) for t in (*layer.parameters(), *layer.buffers())]
     )
     try:
+        kwargs = {}
+        if with_mask:  # a sequence mask: every axis but the features
+            kwargs["mask"] = torch.ones(x.shape[:-1], dtype=torch.bool, device=x.device)
         with torch.no_grad(), stateless_scope("meta" if meta else "cpu"):
             if not meta:
-                return layer(x)
+                return layer(x, **kwargs)
             state = {n: torch.empty_like(p, device="meta") for n, p in layer.named_parameters()}
             state.update({n: torch.empty_like(b, device="meta") for n, b in layer.named_buffers()})
-            return torch.func.functional_call(layer, state, (x,), strict=False)
+            return torch.func.functional_call(layer, state, (x,), kwargs, strict=False)
     finally:
         with torch.no_grad():
             for tensor, value in saved:
@@ -384,15 +417,16 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
                 module._losses[:] = added
 
 
-def infer_output_shape(layer: Any, input_shape: Any) -> Any:
-    """The output shape of ``layer`` for ``input_shape`` (None dims allowed), by trial runs."""
+def infer_output_shape(layer: Any, input_shape: Any, with_mask: bool = False) -> Any:
+    """The output shape of ``layer`` for ``input_shape`` (None dims allowed), by trial runs
+    (``with_mask``: given an all-True mask of the input's shape without its last axis)."""
     results = []
     for sizes in _TRIAL_SIZES:
         try:
-            y = _run(layer, _trial_tensors(input_shape, sizes, "meta"), meta=True)
+            y = _run(layer, _trial_tensors(input_shape, sizes, "meta"), True, with_mask)
         except (RuntimeError, NotImplementedError, TypeError, ValueError, AttributeError):
             # AttributeError: call() used a Variable method (assign) on a meta stand-in.
-            y = _run(layer, _trial_tensors(input_shape, sizes, "cpu"), meta=False)
+            y = _run(layer, _trial_tensors(input_shape, sizes, "cpu"), False, with_mask)
         results.append(_out_shapes(y))
     merged = _merge(results[0], results[1])
     if is_shape(input_shape) and input_shape and input_shape[0] is not None and is_shape(merged):
