@@ -1127,7 +1127,8 @@ def test_usage_errors():
     with pytest.raises(
         ValueError,
         match=r"Optimizer 'opt': no gradients provided for any "
-        r"variable\.$",
+        r"variable \(all 3 gradients are None\)\. In a custom train_step, call "
+        r"`loss.backward\(\)` before",
     ):
         opt.apply([None, None, None])
     with pytest.raises(

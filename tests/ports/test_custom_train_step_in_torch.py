@@ -3,7 +3,7 @@
 Source: https://keras.io/guides/custom_train_step_in_torch/
 (keras-team/keras-io, guides/custom_train_step_in_torch.py). Each section's program runs
 unchanged with ``keras`` as a parameter; the data is 64 samples instead of 1000 and 2 epochs.
-The GAN section needs ``keras.random`` and is not part of this port.
+The GAN section is ported in test_gan_custom_train_step_in_torch.py.
 """
 
 from __future__ import annotations

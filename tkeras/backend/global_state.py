@@ -25,6 +25,10 @@ Per thread (``thread_state()``; each thread starts from the defaults):
   ``clear_session``, as in Keras (its ``global_state`` attribute ``"dtype_policy"``).
 - ``attributes``: free-form attributes (``set_global_attribute``), e.g. the
   ``keras.distribution`` distribution.
+- ``stateless``: True inside ``stateless_scope`` (shape inference, the build call of
+  ``fit``): random draws leave SeedGenerators unchanged, as in Keras's StatelessScope.
+- ``trial_device``: the device of the shape-inference run in progress (``"meta"`` or
+  ``"cpu"``), None outside one: random draws land there.
 
 Process-wide (``PROCESS``), as in Keras where these are module globals: the settings of
 ``tkeras.config`` (``set_floatx`` applies to every thread, as do its switches), the registry of
@@ -34,6 +38,7 @@ a regularizer (a hint some callers use to skip collecting losses; never a behavi
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import defaultdict
 from typing import Any
@@ -45,6 +50,7 @@ __all__ = [
     "clear_session",
     "get_global_attribute",
     "set_global_attribute",
+    "stateless_scope",
     "thread_state",
 ]
 
@@ -62,6 +68,8 @@ class _ThreadState(threading.local):
         self.compile = True
         self.name_uids: defaultdict[str, int] = defaultdict(int)
         self.dtype_policy: Any = None
+        self.stateless = False
+        self.trial_device: str | None = None
         self.attributes: dict[str, Any] = {}
 
 
@@ -108,6 +116,18 @@ PROCESS = _ProcessState()
 def thread_state() -> _ThreadState:
     """This thread's call state (attributes listed in the module docstring)."""
     return _STATE
+
+
+@contextlib.contextmanager
+def stateless_scope(trial_device: str | None = None) -> Any:
+    """Run without advancing SeedGenerators (``stateless``); ``trial_device`` marks a
+    shape-inference run on that device."""
+    previous = _STATE.stateless, _STATE.trial_device
+    _STATE.stateless, _STATE.trial_device = True, trial_device
+    try:
+        yield
+    finally:
+        _STATE.stateless, _STATE.trial_device = previous
 
 
 def set_global_attribute(name: str, value: Any) -> None:

@@ -41,6 +41,7 @@ from tkeras.layers.config_recording import (
 from tkeras.layers.input_spec import ANY_RANK, InputSpec
 from tkeras.layers.layer_call import LayerCallMixin
 from tkeras.layers.layer_losses import LayerLossesMixin, add_activity_loss
+from tkeras.layers.layer_saving import LayerSavingMixin
 from tkeras.layers.layer_weights import LayerWeightsMixin
 from tkeras.mixed_precision.layer_policy import set_layer_policy
 from tkeras.utils.naming import auto_name
@@ -65,7 +66,7 @@ __all__ = [
 ]
 
 
-class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
+class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixin, nn.Module):
     """The base class of every tkeras layer: a ``torch.nn.Module`` with Keras's layer API.
 
     Subclasses implement ``build(input_shape)`` (create weights with ``add_weight``) and
@@ -117,6 +118,12 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
             cls._call_has_training = "training" in params
             cls._call_has_mask = "mask" in params
             cls._training_pos, cls._mask_pos = _positions(params, ("training", "mask"))
+        if not cls.__module__.startswith("tkeras.") and (
+            "compute_mask" in cls.__dict__ or cls._call_has_mask
+        ):
+            # A user's mask-aware layer reads its input's mask even when called on its own,
+            # as in Keras (built-in layers route masks inside models that make them).
+            cls._mask_passing = True
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
@@ -236,7 +243,13 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, nn.Module):
         self.built = True
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
+        kind = "Model" if hasattr(self, "compile") else "Layer"
+        raise NotImplementedError(
+            f"{kind} {type(self).__name__} ({self.name!r}) does not have a `call()` method "
+            f"implemented: define `def call(self, inputs)` on {type(self).__name__}, or, for a "
+            "model trained with a custom train_step only, never call it (predict, evaluate "
+            "and model(x) run call())."
+        )
 
     forward = call
 

@@ -16,8 +16,10 @@ import functools
 import inspect
 from typing import Any
 
+import numpy as np
 import torch
 
+from tkeras.backend.global_state import stateless_scope
 from tkeras.models.symbolic import _TRIAL_SIZES, KerasTensor, Node, _merge, flatten_kt, map_kt
 
 
@@ -176,7 +178,7 @@ def _run_trial(op: Operation, args: tuple, kwargs: dict, sizes: tuple, device: s
 
     t_args = tuple(concrete(a) for a in args)
     t_kwargs = {k: concrete(v) for k, v in kwargs.items()}
-    with torch.no_grad():
+    with torch.no_grad(), stateless_scope(device):
         return _specs(op.fn(*t_args, **t_kwargs), op)
 
 
@@ -213,11 +215,27 @@ def infer_op(op: Operation, args: tuple, kwargs: dict) -> Any:
 
 
 def _op_error(op: Operation, args: tuple, kwargs: dict, error: Exception) -> ValueError:
-    shapes = ", ".join(str(kt.shape) for kt in flatten_kt((args, kwargs)))
+    shapes = ", ".join(
+        str(tuple(v.shape))
+        for v in (*args, *kwargs.values())
+        if isinstance(v, (KerasTensor, torch.Tensor, np.ndarray))
+    ) or ", ".join(str(kt.shape) for kt in flatten_kt((args, kwargs)))
+    hint = ""
+    unknown = [v for v in (*args, *kwargs.values()) if _holds_none(v)]
+    if unknown:
+        hint = (
+            f". The argument {unknown[0]!r} holds None, an unknown dimension (ops.shape(x)[i] "
+            "of a symbolic tensor): it has no value when the model runs. Use -1 for reshape's "
+            "batch axis, or compute the shape inside a layer's call()"
+        )
     return ValueError(
         f"Operation {op.name!r} ({op.keras_entry[1]}) cannot be applied to symbolic inputs of "
-        f"shapes {shapes}: {error}"
+        f"shapes {shapes}: {error}{hint}"
     )
+
+
+def _holds_none(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and any(v is None for v in value)
 
 
 def dispatching(fn: Any, keras_entry: tuple) -> Any:
@@ -256,7 +274,7 @@ _NOT_OPS = frozenset(
 )
 
 
-def install(modules: Any, table: dict) -> None:
+def install(modules: Any, table: dict, module_name: str = "tkeras.ops") -> None:
     """Wrap each public function of ``modules`` with ``dispatching``, once (a function shared
     by several modules gets one wrapper). Functions Keras has no Operation class for get a
     generic entry named after them, so they still build graphs (files then load in tkeras
@@ -279,7 +297,7 @@ def install(modules: Any, table: dict) -> None:
                 entry = table.get(name)
                 if entry is None:
                     class_name = "".join(p.capitalize() for p in to_snake_case(name).split("_"))
-                    entry = ("tkeras.ops", class_name, ())
+                    entry = (module_name, class_name, ())
                 done[id(fn)] = dispatching(fn, tuple(entry))
             namespace[name] = done[id(fn)]
 
@@ -292,19 +310,20 @@ def operation_from_keras(module: str, class_name: str, config: dict) -> Operatio
 
 
 def _function_for(module: str, class_name: str) -> Any:
-    from tkeras import activations, ops
+    from tkeras import activations, ops, random
 
-    for namespace in (ops, activations):
-        for name in getattr(namespace, "__all__", ()):
-            fn = getattr(namespace, name, None)
+    fns = [
+        getattr(namespace, name, None)
+        for namespace in (ops, activations, random)
+        for name in getattr(namespace, "__all__", ())
+    ]
+    fns.extend([getattr(fn, "_drawn_like", None) for fn in fns])
+    for same_module in (True, False):
+        for fn in fns:
             entry = getattr(fn, "_keras_entry", None)
-            if entry is not None and entry[0] == module and entry[1] == class_name:
-                return fn
-    for namespace in (ops, activations):
-        for name in getattr(namespace, "__all__", ()):
-            fn = getattr(namespace, name, None)
-            entry = getattr(fn, "_keras_entry", None)
-            if entry is not None and entry[1] == class_name:
+            if entry is None or entry[1] != class_name:
+                continue
+            if entry[0] == module or not same_module:
                 return fn
     raise ValueError(
         f"Cannot load the operation {module}.{class_name}: tkeras has no matching op. "

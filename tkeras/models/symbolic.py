@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from tkeras import config
+from tkeras.backend.global_state import stateless_scope
 
 # Sizes tried for unknown dimensions: (batch, other axes), two runs.
 _TRIAL_SIZES = ((2, 64), (3, 65))
@@ -62,6 +63,30 @@ class KerasTensor:
         raise TypeError(
             "Iterating over a symbolic KerasTensor is not supported: index it (x[:, 0]) or "
             "use tkeras.ops.unstack."
+        )
+
+    def __len__(self) -> int:
+        raise TypeError(
+            f"len() of a symbolic KerasTensor ({self.name}, shape {self.shape}) has no value: "
+            "read a dimension with x.shape[i] (None when unknown), or use ops.shape(x) inside "
+            "a layer's call()."
+        )
+
+    def __float__(self) -> float:
+        raise ValueError(_symbolic_cast(self, "float"))
+
+    def __int__(self) -> int:
+        raise ValueError(_symbolic_cast(self, "int"))
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None):
+        name = getattr(func, "__name__", str(func))
+        kts = [kt for kt in flatten_kt((args, kwargs or {})) if isinstance(kt, KerasTensor)]
+        shown = ", ".join(f"{kt.name} {kt.shape}" for kt in kts)
+        raise TypeError(
+            f"torch.{name}() got a symbolic KerasTensor ({shown}): torch functions need real "
+            f"tensors. In a functional model use the tkeras.ops function instead ({_ops_hint(name)}"
+            "), or call torch inside a layer's call(), where inputs are real tensors."
         )
 
     def reshape(self, newshape: Any) -> KerasTensor:
@@ -176,6 +201,21 @@ class KerasTensor:
         return _op("get_item", self, key)
 
 
+def _symbolic_cast(kt: KerasTensor, kind: str) -> str:
+    return (
+        f"A KerasTensor is symbolic ({kt.name}, shape {kt.shape}): it has no value, so it "
+        f"cannot be converted to a {kind}. Call this inside a layer's call() or on real data."
+    )
+
+
+def _ops_hint(torch_name: str) -> str:
+    from tkeras import ops
+
+    aliases = {"cat": "concatenate", "concat": "concatenate", "mm": "matmul", "bmm": "matmul"}
+    name = aliases.get(torch_name, torch_name.lstrip("_"))
+    return f"tkeras.ops.{name}" if name in getattr(ops, "__all__", ()) else "see tkeras.ops"
+
+
 _SYMBOLIC_VALUE = (
     "A KerasTensor is symbolic: it is a placeholder for a shape and a dtype and has no value. "
     "It cannot be converted to a NumPy array or read: call this inside a layer's call() or on "
@@ -212,6 +252,20 @@ class Node:
     @property
     def parent_nodes(self) -> list[Node]:
         return [kt.node for kt in self.input_tensors if kt.node is not None]
+
+
+class SymbolicShape(tuple):
+    """``ops.shape(x)`` of a KerasTensor: Keras's tuple (``None`` for unknown dims) that also
+    remembers ``x``, so ``keras.random.normal(shape=ops.shape(x))`` can draw x's run-time shape
+    in a functional model. Slices and copies are plain tuples."""
+
+    def __new__(cls, source: KerasTensor) -> SymbolicShape:
+        out = super().__new__(cls, source.shape)
+        out.source = source
+        return out
+
+    def __reduce__(self) -> tuple:
+        return tuple, (tuple(self),)
 
 
 def flatten_kt(structure: Any) -> list[KerasTensor]:
@@ -263,7 +317,10 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
         layer.build_from_shape(shapes)
     elif layer.input_spec is not None and isinstance(inputs, KerasTensor):
         layer.input_spec.check(layer.name, shapes, hint=layer._input_hint())
-    out_shape = layer.compute_output_shape(shapes)
+    if "mask" not in kwargs and _needs_trial_mask(layer, inputs):
+        out_shape = infer_output_shape(layer, shapes, with_mask=True)
+    else:
+        out_shape = layer.compute_output_shape(shapes)
     node = Node(layer, tuple(args), dict(kwargs))
     count = [0]
     # Layers whose outputs are not floatx (the lookup and text layers) name their dtype.
@@ -277,6 +334,33 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     outputs = map_shapes(make, out_shape)
     node.outputs = outputs
     return outputs
+
+
+def _needs_trial_mask(layer: Any, inputs: Any) -> bool:
+    """Whether a user's mask-consuming layer (``call(inputs, mask=None)``) gets a mask here:
+    its input descends from a mask-making layer through mask-propagating ones. Its shape
+    inference then passes an all-True mask, as Keras passes a symbolic one."""
+    from tkeras.layers.layer import Layer
+
+    cls = type(layer)
+    if (
+        not getattr(layer, "_call_has_mask", False)
+        or cls.__module__.startswith("tkeras.")
+        or cls.compute_output_shape is not Layer.compute_output_shape
+        or not isinstance(inputs, KerasTensor)
+    ):
+        return False
+    stack, seen = [inputs], set()
+    while stack:
+        node = stack.pop().node
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if getattr(node.layer, "_creates_mask", False):
+            return True
+        if getattr(node.layer, "supports_masking", False):
+            stack.extend(flatten_kt(node.args))
+    return False
 
 
 def _trial_tensors(shape: Any, sizes: tuple[int, int], device: str) -> Any:
@@ -304,7 +388,7 @@ def _merge(a: Any, b: Any) -> Any:
     return [_merge(x, y) for x, y in zip(a, b)]
 
 
-def _run(layer: Any, x: Any, meta: bool) -> Any:
+def _run(layer: Any, x: Any, meta: bool, with_mask: bool = False) -> Any:
     # Shape inference leaves every submodule as it found it: its own mode (a BatchNormalization
     # frozen with .eval() inside a training model stays in eval) and its added losses.
     modules = list(layer.modules())
@@ -316,12 +400,15 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
         [] if meta else [(t, t.detach().clone()) for t in (*layer.parameters(), *layer.buffers())]
     )
     try:
-        with torch.no_grad():
+        kwargs = {}
+        if with_mask:  # a sequence mask: every axis but the features
+            kwargs["mask"] = torch.ones(x.shape[:-1], dtype=torch.bool, device=x.device)
+        with torch.no_grad(), stateless_scope("meta" if meta else "cpu"):
             if not meta:
-                return layer(x)
+                return layer(x, **kwargs)
             state = {n: torch.empty_like(p, device="meta") for n, p in layer.named_parameters()}
             state.update({n: torch.empty_like(b, device="meta") for n, b in layer.named_buffers()})
-            return torch.func.functional_call(layer, state, (x,), strict=False)
+            return torch.func.functional_call(layer, state, (x,), kwargs, strict=False)
     finally:
         with torch.no_grad():
             for tensor, value in saved:
@@ -332,15 +419,16 @@ def _run(layer: Any, x: Any, meta: bool) -> Any:
                 module._losses[:] = added
 
 
-def infer_output_shape(layer: Any, input_shape: Any) -> Any:
-    """The output shape of ``layer`` for ``input_shape`` (None dims allowed), by trial runs."""
+def infer_output_shape(layer: Any, input_shape: Any, with_mask: bool = False) -> Any:
+    """The output shape of ``layer`` for ``input_shape`` (None dims allowed), by trial runs
+    (``with_mask``: given an all-True mask of the input's shape without its last axis)."""
     results = []
     for sizes in _TRIAL_SIZES:
         try:
-            y = _run(layer, _trial_tensors(input_shape, sizes, "meta"), meta=True)
+            y = _run(layer, _trial_tensors(input_shape, sizes, "meta"), True, with_mask)
         except (RuntimeError, NotImplementedError, TypeError, ValueError, AttributeError):
             # AttributeError: call() used a Variable method (assign) on a meta stand-in.
-            y = _run(layer, _trial_tensors(input_shape, sizes, "cpu"), meta=False)
+            y = _run(layer, _trial_tensors(input_shape, sizes, "cpu"), False, with_mask)
         results.append(_out_shapes(y))
     merged = _merge(results[0], results[1])
     if is_shape(input_shape) and input_shape and input_shape[0] is not None and is_shape(merged):

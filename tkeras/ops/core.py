@@ -85,7 +85,11 @@ def _limits(dt: torch.dtype) -> tuple[float, float]:
 
 
 def shape(x):
-    """The shape of ``x`` as a tuple of ints."""
+    """The shape of ``x`` as a tuple of ints (``None`` for a KerasTensor's unknown dims)."""
+    from tkeras.models.symbolic import KerasTensor, SymbolicShape
+
+    if x.__class__ is KerasTensor:
+        return SymbolicShape(x)
     return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
 
 

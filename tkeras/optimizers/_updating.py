@@ -93,7 +93,12 @@ class OptimizerUpdateMixin:
             self.build(variables)
         pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
         if not pairs:
-            raise ValueError(f"Optimizer {self.name!r}: no gradients provided for any variable.")
+            raise ValueError(
+                f"Optimizer {self.name!r}: no gradients provided for any variable (all "
+                f"{len(variables)} gradients are None). In a custom train_step, call "
+                "`loss.backward()` before reading `[v.value.grad for v in weights]`, and check "
+                "that the loss depends on those weights."
+            )
         if len(pairs) < len(variables):
             missing = [_describe(v) for g, v in zip(grads, variables) if g is None]
             warnings.warn(

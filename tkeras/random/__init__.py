@@ -27,3 +27,8 @@ __all__ = [
     "truncated_normal",
     "uniform",
 ]
+
+# Each draw records a graph node when given a symbolic KerasTensor (functional models).
+from tkeras.random.symbolic import install as _install  # noqa: E402
+
+_install(globals())

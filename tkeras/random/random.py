@@ -16,6 +16,7 @@ import torch._dynamo
 import torch.nn.functional as F
 
 from tkeras import config
+from tkeras.backend import global_state
 from tkeras.ops._common import to_tensor, torch_dtype
 from tkeras.random.seed_generator import SeedGenerator, draw_seed
 
@@ -25,6 +26,12 @@ def _generator(seed, device) -> torch.Generator | None:
     if torch.device(device).type == "meta":
         return None
     return torch.Generator(device=device).manual_seed(draw_seed(seed))
+
+
+def _device() -> torch.device:
+    # A shape-inference run (a layer's call on a KerasTensor) draws on its own device.
+    trial = global_state.thread_state().trial_device
+    return config.device() if trial is None else torch.device(trial)
 
 
 def _float_dtype(name: str, dtype) -> torch.dtype:
@@ -42,7 +49,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     Example:
         >>> tkeras.random.normal((2, 3), seed=1)
     """
-    device = config.device()
+    device = _device()
     return torch.normal(
         mean,
         stddev,
@@ -56,7 +63,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     """Random values uniform in ``[minval, maxval)``; ``dtype`` must be a float type."""
     out_dtype = _float_dtype("uniform", dtype)
-    device = config.device()
+    device = _device()
     size = tuple(shape) or (1,)
     rand = torch.rand(size, generator=_generator(seed, device), dtype=out_dtype, device=device)
     out = (maxval - minval) * rand + minval
@@ -70,7 +77,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
         raise ValueError(
             f"`keras.random.randint` requires an integer `dtype`. Received: dtype={dtype} "
         )
-    device = config.device()
+    device = _device()
     return torch.randint(
         low=minval,
         high=maxval,
@@ -153,7 +160,7 @@ def _sample_with_global_seed(seed, dist_fn, dtype):
 
 def _param(value, shape) -> torch.Tensor:
     t = to_tensor(value)
-    return torch.broadcast_to(t.to(config.device()), tuple(shape))
+    return torch.broadcast_to(t.to(_device()), tuple(shape))
 
 
 def gamma(shape, alpha, dtype=None, seed=None):

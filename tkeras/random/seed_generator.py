@@ -53,6 +53,8 @@ class SeedGenerator:
     def next(self, ordered=True):
         """The current state (a copy), then advance it: ``+[0, 1]`` (ordered) or a hash."""
         value = self.state.detach().clone()
+        if global_state.thread_state().stateless:
+            return value  # shape inference, fit's build call (Keras's StatelessScope)
         with torch.no_grad():
             if ordered:
                 self.state[1] += 1

@@ -8,6 +8,7 @@ which a temp file in the same folder guarantees.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ os.umask(_UMASK)
 
 
 @contextlib.contextmanager
-def atomic_path(filepath: str | os.PathLike) -> Iterator[str]:
+def atomic_path(filepath: str | os.PathLike, make_dirs: bool = False) -> Iterator[str]:
     """Yield a temp path next to ``filepath``; on success it replaces ``filepath`` atomically.
 
     The caller writes the whole file to the yielded path (and closes it). If the block raises,
@@ -25,6 +26,9 @@ def atomic_path(filepath: str | os.PathLike) -> Iterator[str]:
 
     Args:
         filepath: the final path.
+        make_dirs: create missing parent folders; otherwise a missing folder raises
+            FileNotFoundError naming it and creates nothing (as Keras's ``.keras`` and
+            ``.weights.h5`` saving and ``torch.save`` do).
 
     Example:
         >>> import os, tempfile
@@ -37,7 +41,16 @@ def atomic_path(filepath: str | os.PathLike) -> Iterator[str]:
     """
     filepath = os.fspath(filepath)
     folder = os.path.dirname(os.path.abspath(filepath))
-    os.makedirs(folder, exist_ok=True)
+    if make_dirs:
+        os.makedirs(folder, exist_ok=True)
+    elif not os.path.isdir(folder):
+        shown = os.path.dirname(filepath) or folder
+        raise FileNotFoundError(
+            errno.ENOENT,
+            f"Cannot save to {filepath!r}: the folder {shown!r} does not exist. Create it "
+            f"first (os.makedirs({shown!r}, exist_ok=True)); Keras raises here too",
+            filepath,
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(filepath)}.", suffix=".tmp", dir=folder)
     os.close(fd)
     # mkstemp makes the file private (0600); give it the mode a plain open() would.

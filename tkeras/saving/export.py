@@ -233,7 +233,7 @@ def export_torch(
     program, fixed = _export_program(model, signature, options)
     if user_dynamic is None:
         _warn_fixed(fixed)
-    with atomic_path(path) as tmp, open(tmp, "wb") as f, warnings.catch_warnings():
+    with atomic_path(path, make_dirs=True) as tmp, open(tmp, "wb") as f, warnings.catch_warnings():
         # A channels_last conv kernel is not contiguous, so torch finds no "complete" tensor
         # for its storage and (correctly) saves the whole storage, with this warning.
         warnings.filterwarnings("ignore", message="No complete tensor found in the group")

@@ -77,7 +77,9 @@ def operation_entry(op: Any, config: dict[str, Any]) -> dict[str, Any]:
 
 def _is_operation_entry(entry: Any) -> bool:
     module = entry.get("module") or ""
-    return module.startswith(("keras.src.ops.", "keras.src.activations", "tkeras.ops"))
+    return module.startswith(
+        ("keras.src.ops.", "keras.src.activations", "tkeras.ops", "tkeras.random")
+    )
 
 
 def functional_config(model: Any) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def _stage(
 def _top_level(model: Any, group: Any, filename: str, skip_mismatch: bool, plan) -> None:
     if "top_level_model_weights" not in group:
         return
-    weights = weights_h5._own_variables(model)
+    weights = weights_h5.own_variables(model)
     values = _values(_group(group, "top_level_model_weights", filename), filename)
     if len(values) != len(weights):
         message = (
@@ -289,7 +289,7 @@ def save_model(model: Any, filepath: str, include_optimizer: bool = True) -> Non
             }
             training = compile_config
             attrs["training_config"] = json.dumps(training)
-    with atomic_path(filepath) as tmp, h5py.File(tmp, "w") as f:
+    with atomic_path(filepath, make_dirs=True) as tmp, h5py.File(tmp, "w") as f:
         for key, value in attrs.items():
             f.attrs[key] = value
         group = f.create_group("model_weights")
@@ -306,7 +306,7 @@ def save_model(model: Any, filepath: str, include_optimizer: bool = True) -> Non
                 [w.numpy() for w in weights],
                 [w.path for w in weights],
             )
-        own = weights_h5._own_variables(model)
+        own = weights_h5.own_variables(model)
         _write_subset(
             group.create_group("top_level_model_weights"),
             own,

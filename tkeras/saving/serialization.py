@@ -55,6 +55,7 @@ _FAMILIES = (
     ("tkeras.losses", "keras.losses"),
     ("tkeras.metrics", "keras.metrics"),
     ("tkeras.activations", "keras.activations"),
+    ("tkeras.random", "keras.random"),
 )
 # Keras families that hold plain functions, searched for ``module == "builtins"`` functions.
 _FUNCTION_FAMILIES = ("tkeras.activations", "tkeras.losses", "tkeras.metrics")

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from tkeras.layers.layer_saving import as_array, overrides_hooks, own_variables
 from tkeras.utils.naming import to_snake_case
 
 
@@ -37,6 +38,7 @@ class Saveable:
     owner: Any
     kind: str  # "layer", "torch_module" or "optimizer"
     variables: list[Any] = dataclasses.field(default_factory=list)
+    hooks: bool = False  # the layer overrides save_own_variables / load_own_variables
 
     @property
     def where(self) -> str:
@@ -62,15 +64,6 @@ def _is_rnn(layer: Any) -> bool:
     from tkeras.layers.rnn.conv_lstm import _ConvLSTM
 
     return isinstance(layer, _ConvLSTM)
-
-
-def _own_variables(layer: Any) -> list[Any]:
-    seen, out = set(), []
-    for var in [*layer._own_trainable, *layer._own_non_trainable]:
-        if id(var) not in seen:
-            seen.add(id(var))
-            out.append(var)
-    return out
 
 
 def _has_layer(value: Any) -> bool:
@@ -175,9 +168,9 @@ def _visit(obj: Any, path: str, out: list[Saveable], visited: set[int]) -> None:
     if _is_rnn(obj):
         # Keras keeps a recurrent layer's weights on its cell sublayer.
         out.append(Saveable(path, obj.name, obj, "layer"))
-        out.append(Saveable(_join(path, "cell"), obj._cell_name, obj, "layer", _own_variables(obj)))
+        out.append(Saveable(_join(path, "cell"), obj._cell_name, obj, "layer", own_variables(obj)))
         return
-    out.append(Saveable(path, obj.name, obj, "layer", _own_variables(obj)))
+    out.append(Saveable(path, obj.name, obj, "layer", own_variables(obj), overrides_hooks(obj)))
     for attr, child in _children(obj):
         if isinstance(child, (Layer, Optimizer)):
             _visit(child, _join(path, attr), out, visited)
@@ -216,11 +209,11 @@ def saveable_arrays(entry: Saveable) -> dict[str, np.ndarray]:
     if entry.kind == "torch_module":
         state = entry.owner.module.state_dict()
         return {k: v.detach().cpu().numpy() for k, v in state.items()}
-    arrays = {str(i): var.numpy() for i, var in enumerate(entry.variables)}
-    if hasattr(entry.owner, "save_own_variables"):
-        # A layer with Keras's hook (the lookup layers' idf weights) writes its own entries.
-        entry.owner.save_own_variables(arrays)
-    return arrays
+    if entry.hooks:
+        store = {}
+        entry.owner.save_own_variables(store)
+        return {str(k): as_array(v) for k, v in store.items()}
+    return {str(i): var.numpy() for i, var in enumerate(entry.variables)}
 
 
 def write_weights(model: Any, h5: h5py.File | h5py.Group) -> None:
@@ -279,20 +272,37 @@ class LoadPlan:
 
     def __init__(self) -> None:
         self.assignments: list[tuple[Any, np.ndarray]] = []
-        self.own_stores: list[tuple[Any, dict[str, np.ndarray]]] = []
         self.modules: list[tuple[nn.Module, dict[str, torch.Tensor]]] = []
         self.optimizers: list[tuple[Any, dict[str, np.ndarray]]] = []
+        # (entry, its stored arrays, skip_mismatch) of layers that load themselves
+        self.hooks: list[tuple[Saveable, dict[str, np.ndarray], bool]] = []
 
     @torch.no_grad()
     def apply(self) -> None:
+        self._run_hooks()
         for var, value in self.assignments:
             var.assign(value)
         for module, state in self.modules:
             module.load_state_dict(state)
         for optimizer, store in self.optimizers:
             optimizer.load_own_variables(store)
-        for layer, store in self.own_stores:
-            layer.load_own_variables(store)
+
+    def _run_hooks(self) -> None:
+        """Each overriding layer's ``load_own_variables``, first: one that raises puts back
+        the variables of every hooked layer (all-or-nothing) unless its mismatch is skipped."""
+        saved = [
+            (var, var.detach().clone()) for entry, _, _ in self.hooks for var in entry.variables
+        ]
+        for entry, stored, skip in self.hooks:
+            try:
+                entry.owner.load_own_variables(stored)
+            except Exception as error:
+                if skip:
+                    warnings.warn(f"Skipping {entry.describe()}: {error}", stacklevel=4)
+                    continue
+                for var, value in saved:
+                    var.copy_(value)
+                raise
 
 
 def plan_load(
@@ -311,6 +321,8 @@ def plan_load(
                 _plan_optimizer(entry, stored, filename, plan)
             elif entry.kind == "torch_module":
                 _plan_torch_module(entry, stored or {}, filename, plan)
+            elif entry.hooks:
+                plan.hooks.append((entry, stored or {}, skip_mismatch))
             else:
                 _plan_layer(entry, stored or {}, filename, plan)
         except ValueError as error:
@@ -323,9 +335,6 @@ def plan_load(
 def _plan_layer(entry: Saveable, stored: dict[str, np.ndarray], filename: str, plan: LoadPlan):
     variables = entry.variables
     layer = entry.owner
-    if not variables and hasattr(layer, "load_own_variables"):
-        plan.own_stores.append((layer, stored))  # Keras's hook reads its own entries
-        return
     if len(stored) != len(variables):
         if not variables and not layer.built:
             raise ValueError(

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from tkeras import config
+from tkeras.backend import global_state
 from tkeras.layers.layer import _LOSSES_USED
 from tkeras.trainers.data_utils import flatten, pack, to_tensor, tree_map
 from tkeras.trainers.optim import is_torch_optimizer
@@ -61,8 +62,9 @@ class ModeGuard:
 
 
 def build_model(model: Any, x: Any) -> None:
-    """Build an unbuilt model (or unbuilt sublayers) by one inference-mode call on a batch."""
-    with ModeGuard(model), torch.no_grad():
+    """Build an unbuilt model (or unbuilt sublayers) by one inference-mode call on a batch;
+    stateless, as Keras's symbolic build: its random draws advance no SeedGenerator."""
+    with ModeGuard(model), torch.no_grad(), global_state.stateless_scope():
         model.eval()
         model(tree_map(to_tensor, x))
 
