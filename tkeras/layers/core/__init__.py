@@ -9,6 +9,7 @@ from tkeras.layers.core.input_layer import Input, InputLayer
 from tkeras.layers.core.lambda_layer import Lambda
 from tkeras.layers.core.masking import Masking
 from tkeras.layers.core.torch_module_wrapper import TorchModuleWrapper
+from tkeras.layers.core.wrapper import Wrapper
 
 __all__ = [
     "Dense",
@@ -20,4 +21,5 @@ __all__ = [
     "Lambda",
     "Masking",
     "TorchModuleWrapper",
+    "Wrapper",
 ]

@@ -11,6 +11,7 @@ from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.normalization import Normalization
+from tkeras.layers.preprocessing.pipeline import Pipeline
 from tkeras.layers.preprocessing.random_brightness import RandomBrightness
 from tkeras.layers.preprocessing.random_contrast import RandomContrast
 from tkeras.layers.preprocessing.random_crop import RandomCrop
@@ -31,6 +32,7 @@ __all__ = [
     "Hashing",
     "IntegerLookup",
     "Normalization",
+    "Pipeline",
     "RandomBrightness",
     "RandomContrast",
     "RandomCrop",
