@@ -60,7 +60,6 @@ MISSING: dict[str, dict[str, str]] = {
                 "RandomSaturation",
                 "RandomSharpness",
                 "RandomShear",
-                "ReversibleEmbedding",
                 "STFTSpectrogram",
                 "Solarization",
             ],

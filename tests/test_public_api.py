@@ -304,6 +304,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "Rescaling",
         "Reshape",
         "Resizing",
+        "ReversibleEmbedding",
         "SeparableConv1D",
         "SeparableConv2D",
         "SeparableConvolution1D",

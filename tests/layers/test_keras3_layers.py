@@ -6,6 +6,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
+import torch
 
 import tkeras
 from tests.parity import Case, check_case
@@ -37,6 +38,23 @@ CASES = [
         (2, 3, 4, 5),
     ),
     Case("RMSNormalization", {}, (2, 5)),
+    Case("ReversibleEmbedding", {"input_dim": 9, "output_dim": 4}, (2, 5), data=("int", 9)),
+    Case(
+        "ReversibleEmbedding",
+        {
+            "input_dim": 9,
+            "output_dim": 3,
+            "tie_weights": False,
+            "embeddings_initializer": "glorot_uniform",
+            "embeddings_regularizer": "l2",
+            "embeddings_constraint": "non_neg",
+            "mask_zero": True,
+            "reverse_dtype": "float64",
+            "logit_soft_cap": 2.0,
+        },
+        (3, 4),
+        data=("int", 9),
+    ),
     Case("RMSNormalization", {"axis": [1, 2], "epsilon": 1e-3}, (2, 3, 4)),
     Case("AdaptiveAveragePooling1D", {"output_size": 3}, (2, 7, 4)),
     Case(
@@ -123,3 +141,42 @@ def test_layers_serialize_round_trips_with_keras():
     rebuilt = tkeras.layers.deserialize(theirs)
     assert isinstance(rebuilt, tkeras.layers.Dense) and rebuilt.units == 3
     assert keras.layers.deserialize(ours).get_config()["units"] == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"tie_weights": False, "logit_soft_cap": 1.5},
+        {"reverse_dtype": "float64", "mask_zero": True},
+    ],
+)
+def test_reversible_embedding_reverse_projection_matches_keras(kwargs):
+    k = keras.layers.ReversibleEmbedding(7, 4, **kwargs)
+    t = tkeras.layers.ReversibleEmbedding(7, 4, **kwargs)
+    ids = np.array([[1, 0, 6], [2, 3, 0]])
+    k(ids)
+    t.build_from_shape(ids.shape)
+    t.set_weights(k.get_weights())
+    hidden = np.random.default_rng(0).standard_normal((2, 3, 4)).astype("float32")
+    hk, ht = torch.tensor(hidden, requires_grad=True), torch.tensor(hidden, requires_grad=True)
+    yk, yt = k(hk, reverse=True), t(ht, reverse=True)
+    assert yt.dtype == yk.dtype and tuple(yt.shape) == (2, 3, 7)
+    np.testing.assert_allclose(yt.detach().numpy(), keras.ops.convert_to_numpy(yk), 1e-5, 1e-5)
+    yk.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(ht.grad.numpy(), hk.grad.numpy(), 1e-5, 1e-5)
+    assert t.compute_output_shape((2, 3, 4), reverse=True) == (2, 3, 7)
+    mask = getattr(t(torch.tensor(ids)), "_keras_mask", None)
+    want = getattr(k(ids), "_keras_mask", None)
+    assert (mask is None) == (want is None)
+    if mask is not None:
+        np.testing.assert_array_equal(mask.numpy(), keras.ops.convert_to_numpy(want))
+    assert getattr(yt, "_keras_mask", None) is None
+
+
+def test_reversible_embedding_is_an_embedding_and_round_trips_keras_configs():
+    k = keras.layers.ReversibleEmbedding(5, 2, tie_weights=False, logit_soft_cap=3.0, name="r")
+    t = tkeras.layers.ReversibleEmbedding.from_config(k.get_config())
+    assert isinstance(t, tkeras.layers.Embedding)
+    assert t.get_config() == k.get_config()
