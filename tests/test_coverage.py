@@ -42,7 +42,6 @@ MISSING: dict[str, dict[str, str]] = {
                 "ContrastLimitedAdaptiveHistogramEqualization",
                 "CutMix",
                 "Equalization",
-                "GroupQueryAttention",
                 "MaxNumBoundingBoxes",
                 "MelSpectrogram",
                 "MixUp",

@@ -262,6 +262,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "GlobalMaxPooling2D",
         "GlobalMaxPooling3D",
         "GroupNormalization",
+        "GroupQueryAttention",
         "HashedCrossing",
         "Hashing",
         "Identity",
