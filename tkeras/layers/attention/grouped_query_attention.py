@@ -52,9 +52,10 @@ class GroupQueryAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer)
         use_gate: a sigmoid gate projected from the query multiplies the attention output.
         seed: optional int seeding the dropout masks.
 
-    Differences from Keras: the class is named ``GroupQueryAttention``, the name Keras exports and
-    writes in configs (Keras's class is ``GroupedQueryAttention``); inputs must be rank 3 ``(batch, seq, dim)``, as Keras's
-    projections are; ``flash_attention`` behaves as in tkeras's MultiHeadAttention.
+    Differences from Keras: the class is named ``GroupQueryAttention``, the name Keras exports
+    and writes in configs (Keras's class is ``GroupedQueryAttention``); inputs must be rank 3
+    ``(batch, seq, dim)``, as Keras's projections are; ``flash_attention`` behaves as in
+    tkeras's MultiHeadAttention.
 
     Example:
         >>> import torch, tkeras
