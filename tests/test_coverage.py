@@ -67,9 +67,7 @@ MISSING: dict[str, dict[str, str]] = {
     },
     "optimizers": {
         **dict.fromkeys(["legacy"], JAX_TF_ONLY),
-        **dict.fromkeys(
-            ["Adafactor", "MultiOptimizer", "Muon", "OptimizerMap", "ScheduleFreeAdamW"], NOT_YET
-        ),
+        **dict.fromkeys(["MultiOptimizer", "OptimizerMap"], NOT_YET),
     },
     "callbacks": {
         **dict.fromkeys(["OrbaxCheckpoint"], JAX_TF_ONLY),
