@@ -71,7 +71,6 @@ MISSING: dict[str, dict[str, str]] = {
     },
     "callbacks": {
         **dict.fromkeys(["OrbaxCheckpoint"], JAX_TF_ONLY),
-        **dict.fromkeys(["RemoteMonitor"], NOT_YET),
     },
     "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], NOT_YET),
     "ops.image": dict.fromkeys(

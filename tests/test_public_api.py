@@ -534,6 +534,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "ModelCheckpoint",
         "ProgbarLogger",
         "ReduceLROnPlateau",
+        "RemoteMonitor",
         "SwapEMAWeights",
         "TensorBoard",
         "TerminateOnNaN",
