@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import threading
 from collections.abc import Iterator
-
-import json
 
 import keras
 import numpy as np
