@@ -180,3 +180,43 @@ def test_reversible_embedding_is_an_embedding_and_round_trips_keras_configs():
     t = tkeras.layers.ReversibleEmbedding.from_config(k.get_config())
     assert isinstance(t, tkeras.layers.Embedding)
     assert t.get_config() == k.get_config()
+
+
+FAN_CASES = [
+    ("abc,cde->abde", (None, 8, 16), (2, 5, 64)),
+    ("abc,cd->abd", (None, 48), (2, 3, 32)),
+    ("bquh,uhm->bqm", (None, 40), (2, 3, 4, 16)),
+]
+
+
+@pytest.mark.parametrize("equation, output_shape, input_shape", FAN_CASES)
+def test_einsum_dense_initializer_takes_kerass_equation_fans(equation, output_shape, input_shape):
+    from keras.src.layers.core.einsum_dense import _analyze_einsum_string
+
+    *_, k_in, k_out = _analyze_einsum_string(equation, None, input_shape, output_shape)
+    seeded = tkeras.layers.EinsumDense(
+        equation, output_shape, kernel_initializer=tkeras.initializers.GlorotUniform(seed=5)
+    )
+    seeded.build_from_shape(input_shape)
+    shape = tuple(seeded.kernel.shape)
+    expected = tkeras.initializers.GlorotUniform(seed=5, input_axes=k_in, output_axes=k_out)
+    np.testing.assert_array_equal(seeded.kernel.numpy(), expected(shape).numpy())
+    # The default draw: Keras's uniform limit sqrt(6 / (fan_in + fan_out)), in both libraries.
+    fan_in = int(np.prod([shape[a] for a in k_in]))
+    fan_out = int(np.prod([shape[a] for a in k_out]))
+    limit = np.sqrt(6 / (fan_in + fan_out))
+    k_layer = keras.layers.EinsumDense(equation, output_shape)
+    k_layer.build(input_shape)
+    t_layer = tkeras.layers.EinsumDense(equation, output_shape)
+    t_layer.build_from_shape(input_shape)
+    for w in (keras.ops.convert_to_numpy(k_layer.kernel), t_layer.kernel.numpy()):
+        assert limit * 0.97 < np.abs(w).max() <= limit
+        np.testing.assert_allclose(w.std(), limit / np.sqrt(3), rtol=0.05)
+    assert t_layer.get_config()["kernel_initializer"] == k_layer.get_config()["kernel_initializer"]
+
+
+def test_einsum_dense_keeps_an_initializers_own_axes():
+    init = tkeras.initializers.HeNormal(seed=2, input_axes=[0, 1], output_axes=[2])
+    layer = tkeras.layers.EinsumDense("abc,cde->abde", (None, 4, 6), kernel_initializer=init)
+    layer.build_from_shape((2, 3, 5))
+    np.testing.assert_array_equal(layer.kernel.numpy(), init((5, 4, 6)).numpy())
