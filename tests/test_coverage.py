@@ -59,7 +59,6 @@ MISSING: dict[str, dict[str, str]] = {
                 "RandomSaturation",
                 "RandomSharpness",
                 "RandomShear",
-                "STFTSpectrogram",
                 "Solarization",
             ],
             NOT_YET,
@@ -72,7 +71,6 @@ MISSING: dict[str, dict[str, str]] = {
     "callbacks": {
         **dict.fromkeys(["OrbaxCheckpoint"], JAX_TF_ONLY),
     },
-    "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], NOT_YET),
     "ops.image": dict.fromkeys(
         [
             "affine_transform",

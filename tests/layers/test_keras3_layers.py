@@ -38,6 +38,32 @@ CASES = [
         (2, 3, 4, 5),
     ),
     Case("RMSNormalization", {}, (2, 5)),
+    Case("STFTSpectrogram", {"frame_length": 8}, (2, 40, 3)),
+    Case(
+        "STFTSpectrogram",
+        {"mode": "psd", "frame_length": 8, "frame_step": 3, "padding": "same"},
+        (2, 40, 3),
+    ),
+    Case(
+        "STFTSpectrogram",
+        {"mode": "stft", "frame_length": 6, "fft_length": 16, "expand_dims": True},
+        (2, 30, 2),
+    ),
+    Case(
+        "STFTSpectrogram",
+        {
+            "mode": "magnitude",
+            "frame_length": 8,
+            "data_format": "channels_first",
+            "window": "hamming",
+            "periodic": True,
+            "scaling": "spectrum",
+        },
+        (2, 3, 40),
+    ),
+    Case("STFTSpectrogram", {"mode": "real", "frame_length": 8, "window": None}, (1, 24, 1)),
+    Case("STFTSpectrogram", {"mode": "imag", "frame_length": 8, "scaling": None}, (1, 24, 1)),
+    Case("STFTSpectrogram", {"mode": "angle", "frame_length": 8}, (1, 24, 1), grad=False),
     Case("ReversibleEmbedding", {"input_dim": 9, "output_dim": 4}, (2, 5), data=("int", 9)),
     Case(
         "ReversibleEmbedding",
@@ -220,3 +246,63 @@ def test_einsum_dense_keeps_an_initializers_own_axes():
     layer = tkeras.layers.EinsumDense("abc,cde->abde", (None, 4, 6), kernel_initializer=init)
     layer.build_from_shape((2, 3, 5))
     np.testing.assert_array_equal(layer.kernel.numpy(), init((5, 4, 6)).numpy())
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"side": "imag", "window": "hamming", "scaling": "spectrum", "periodic": True},
+        {"window": None},
+        {"window": "blackman", "scaling": None},
+        {"window": "bartlett", "periodic": True},
+        {"window": "cosine"},
+        {"window": "boxcar"},
+        {"window": np.linspace(0.0, 1.0, 8)},
+    ],
+    ids=str,
+)
+def test_stft_initializer_matches_keras(kwargs):
+    want = keras.ops.convert_to_numpy(keras.initializers.STFT(**kwargs)((8, 1, 5)))
+    got = tkeras.initializers.STFT(**kwargs)((8, 1, 5)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    if not isinstance(kwargs.get("window"), np.ndarray):
+        assert tkeras.initializers.STFT(**kwargs).get_config() == (
+            keras.initializers.STFT(**kwargs).get_config()
+        )
+    assert tkeras.initializers.get("stft").side == "real"
+    assert tkeras.initializers.STFTInitializer is tkeras.initializers.STFT
+
+
+@pytest.mark.parametrize(
+    "make, error, pattern",
+    [
+        (lambda: tkeras.initializers.STFT("both"), ValueError, r"side should be 'real' or 'imag'"),
+        (lambda: tkeras.initializers.STFT(scaling="x"), ValueError, r"Scaling is invalid"),
+        (
+            lambda: tkeras.layers.STFTSpectrogram(frame_length=8, frame_step=9),
+            ValueError,
+            r"`frame_step` should be a positive integer not greater than `frame_length`",
+        ),
+        (
+            lambda: tkeras.layers.STFTSpectrogram(frame_length=8, fft_length=4),
+            ValueError,
+            r"`fft_length` should be not less than `frame_length`",
+        ),
+        (lambda: tkeras.layers.STFTSpectrogram(mode="db"), ValueError, r"mode=db"),
+        (lambda: tkeras.layers.STFTSpectrogram(padding="causal"), ValueError, r"padding=causal"),
+        (
+            lambda: tkeras.layers.STFTSpectrogram(frame_length=4)(torch.ones(1, 8, 1).long()),
+            TypeError,
+            r"Expected `float16`, `float32` or `float64`. Received: input type=int64",
+        ),
+    ],
+)
+def test_stft_errors(make, error, pattern):
+    with pytest.raises(error, match=pattern):
+        make()
+
+
+def test_stft_spectrogram_warns_on_a_non_power_of_two_fft_length():
+    with pytest.warns(UserWarning, match=r"`fft_length` is recommended to be a power of two"):
+        tkeras.layers.STFTSpectrogram(frame_length=8, fft_length=12)

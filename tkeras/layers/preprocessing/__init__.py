@@ -21,6 +21,7 @@ from tkeras.layers.preprocessing.random_translation import RandomTranslation
 from tkeras.layers.preprocessing.random_zoom import RandomZoom
 from tkeras.layers.preprocessing.rescaling import Rescaling
 from tkeras.layers.preprocessing.resizing import Resizing
+from tkeras.layers.preprocessing.stft_spectrogram import STFTSpectrogram
 from tkeras.layers.preprocessing.string_lookup import StringLookup
 from tkeras.layers.preprocessing.text_vectorization import TextVectorization
 
@@ -42,6 +43,7 @@ __all__ = [
     "RandomZoom",
     "Rescaling",
     "Resizing",
+    "STFTSpectrogram",
     "StringLookup",
     "TextVectorization",
 ]
