@@ -43,7 +43,6 @@ MISSING: dict[str, dict[str, str]] = {
                 "CutMix",
                 "Equalization",
                 "MaxNumBoundingBoxes",
-                "MelSpectrogram",
                 "MixUp",
                 "RandAugment",
                 "RandomColorDegeneration",

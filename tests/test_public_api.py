@@ -284,6 +284,7 @@ SNAPSHOTS: dict[str, list[str]] = {
         "MaxPooling2D",
         "MaxPooling3D",
         "Maximum",
+        "MelSpectrogram",
         "Minimum",
         "MultiHeadAttention",
         "Multiply",

@@ -38,6 +38,36 @@ CASES = [
         (2, 3, 4, 5),
     ),
     Case("RMSNormalization", {}, (2, 5)),
+    Case("MelSpectrogram", {"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 8}, (2, 400)),
+    Case(
+        "MelSpectrogram",
+        {
+            "fft_length": 128,
+            "sequence_stride": 32,
+            "sequence_length": 100,
+            "window": "hamming",
+            "sampling_rate": 8000,
+            "num_mel_bins": 10,
+            "min_freq": 50.0,
+            "max_freq": 3000.0,
+            "power_to_db": False,
+            "mag_exp": 1.0,
+        },
+        (2, 400),
+    ),
+    Case(
+        "MelSpectrogram",
+        {
+            "fft_length": 64,
+            "sequence_stride": 16,
+            "num_mel_bins": 8,
+            "top_db": 20.0,
+            "min_power": 1e-4,
+            "ref_power": 2.0,
+            "window": None,
+        },
+        (3, 300),
+    ),
     Case("STFTSpectrogram", {"frame_length": 8}, (2, 40, 3)),
     Case(
         "STFTSpectrogram",
@@ -306,3 +336,14 @@ def test_stft_errors(make, error, pattern):
 def test_stft_spectrogram_warns_on_a_non_power_of_two_fft_length():
     with pytest.warns(UserWarning, match=r"`fft_length` is recommended to be a power of two"):
         tkeras.layers.STFTSpectrogram(frame_length=8, fft_length=12)
+
+
+def test_mel_spectrogram_takes_one_signal_and_checks_its_lengths():
+    x = np.random.default_rng(1).standard_normal(300).astype("float32")
+    kwargs = {"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 6}
+    want = keras.ops.convert_to_numpy(keras.layers.MelSpectrogram(**kwargs)(x))
+    got = tkeras.layers.MelSpectrogram(**kwargs)(torch.tensor(x)).detach().numpy()
+    assert got.shape == want.shape == (6, 20)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+    with pytest.raises(ValueError, match=r"`fft_length` must be greater than or equal to"):
+        tkeras.layers.MelSpectrogram(fft_length=32, sequence_length=64)

@@ -10,6 +10,7 @@ from tkeras.layers.preprocessing.discretization import Discretization
 from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
+from tkeras.layers.preprocessing.mel_spectrogram import MelSpectrogram
 from tkeras.layers.preprocessing.normalization import Normalization
 from tkeras.layers.preprocessing.pipeline import Pipeline
 from tkeras.layers.preprocessing.random_brightness import RandomBrightness
@@ -32,6 +33,7 @@ __all__ = [
     "HashedCrossing",
     "Hashing",
     "IntegerLookup",
+    "MelSpectrogram",
     "Normalization",
     "Pipeline",
     "RandomBrightness",
