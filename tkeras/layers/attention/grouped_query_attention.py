@@ -17,7 +17,7 @@ from tkeras.layers.attention.mha_kernels import (
     _attention_equations,
 )
 from tkeras.layers.attention.mha_masks import MHAMasksMixin
-from tkeras.layers.attention.mha_projection import _Projection
+from tkeras.layers.attention.mha_projection import _Projection, projection_for
 from tkeras.layers.attention.mha_shapes import MHAShapesMixin
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, add_activity_loss, resolve_training
@@ -104,7 +104,7 @@ class GroupQueryAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer)
             )
         self.num_repeats = num_query_heads // num_key_value_heads
         self._dropout = check_rate(self, dropout, "dropout")
-        self.use_bias = bool(use_bias)
+        self._use_bias = bool(use_bias)
         self.use_gate = bool(use_gate)
         if sliding_window is not None and (
             isinstance(sliding_window, bool)
@@ -142,6 +142,10 @@ class GroupQueryAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer)
         self.supports_masking = True
 
     @property
+    def use_bias(self) -> bool:
+        return self._use_bias
+
+    @property
     def dropout(self) -> float:
         return self._dropout
 
@@ -175,20 +179,7 @@ class GroupQueryAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer)
         self._build_shape = [query_shape, value_shape, key_shape]
 
     def _projection(self, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
-        kernel_init, bias_init = self._kernel_initializer, self._bias_initializer
-        return _Projection(
-            in_shape,
-            out_shape,
-            self.use_bias,
-            kernel_init.clone() if hasattr(kernel_init, "clone") else kernel_init,
-            bias_init.clone() if hasattr(bias_init, "clone") else bias_init,
-            activation=torch.sigmoid if name == "gate" else None,
-            kernel_regularizer=self._kernel_regularizer,
-            bias_regularizer=self._bias_regularizer,
-            kernel_constraint=self._kernel_constraint,
-            bias_constraint=self._bias_constraint,
-            name=name,
-        )
+        return projection_for(self, in_shape, out_shape, name)
 
     def _repeat_heads(self, x: torch.Tensor) -> torch.Tensor:
         # (B, S, kv * hd) -> (B, S, heads * hd), each kv head repeated in place (ops.repeat).
