@@ -36,6 +36,9 @@ KNOWN_DIFFS: dict[str, dict[str, str]] = {
         "output_shape": "idem",
         "mask": "idem",
     },
+    "GroupQueryAttention": {
+        "flash_attention": "Keras never writes it; tkeras keeps an explicit value"
+    },
     "LayerNormalization": {"rms_scaling": "tkeras has no rms_scaling argument yet"},
     "MultiHeadAttention": {
         "output_shape": "Keras writes an int output_shape as a 1-tuple",

@@ -38,28 +38,17 @@ MISSING: dict[str, dict[str, str]] = {
         **dict.fromkeys(
             [
                 "ContrastLimitedAdaptiveHistogramEqualization",
-                "GroupQueryAttention",
-                "MelSpectrogram",
-                "Pipeline",
-                "ReversibleEmbedding",
-                "STFTSpectrogram",
-                "SpectralNormalization",
-                "Wrapper",
             ],
             NOT_YET,
         ),
     },
     "optimizers": {
         **dict.fromkeys(["legacy"], JAX_TF_ONLY),
-        **dict.fromkeys(
-            ["Adafactor", "MultiOptimizer", "Muon", "OptimizerMap", "ScheduleFreeAdamW"], NOT_YET
-        ),
+        **dict.fromkeys(["MultiOptimizer", "OptimizerMap"], NOT_YET),
     },
     "callbacks": {
         **dict.fromkeys(["OrbaxCheckpoint"], JAX_TF_ONLY),
-        **dict.fromkeys(["RemoteMonitor"], NOT_YET),
     },
-    "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], NOT_YET),
     "config": {},
     "utils": {
         **dict.fromkeys(["Config", "legacy"], NOT_YET),
@@ -149,4 +138,4 @@ def test_coverage_outside_jax_tf_and_other_work():
     coverage = 1 - not_yet / (total - excluded)
     assert keras.version().startswith("3.15")
     # A ratchet: raise it as names land (the goal is 0.98).
-    assert coverage >= 0.978, coverage
+    assert coverage >= 0.991, coverage

@@ -293,12 +293,10 @@ def _classes() -> list[type]:
     ]
 
 
-def test_every_keras_initializer_class_exists_except_stft():
+def test_every_keras_initializer_class_exists():
     theirs = {cls.__name__ for cls in keras_initializers.ALL_OBJECTS_DICT.values()}
     ours = {cls.__name__ for cls in _classes()} | {"Initializer"}
-    # STFT (a signal-processing kernel, needs scipy) is not provided.
-    assert theirs - ours == {"STFT"}
-    assert ours <= theirs
+    assert theirs == ours
 
 
 @pytest.mark.parametrize("cls", _classes(), ids=lambda c: c.__name__)

@@ -27,6 +27,7 @@ NOT_PARITY_LAYERS = {
     "Layer": "the abstract base",
     "InputLayer": "holds a shape; tested with Input and Sequential",
     "TorchModuleWrapper": "wraps an arbitrary torch module; tested in tests/test_subclassing.py",
+    "Wrapper": "the abstract base of wrappers (no call); tests/layers/test_wrapper_layers.py",
     # Keras's lookup and text layers need TensorFlow (absent here): tested against the values
     # of Keras's docstring examples and hand-computed cases in tests/test_text_layers.py.
     "StringLookup": "Keras's needs TensorFlow; tests/test_text_layers.py",
@@ -245,6 +246,8 @@ def test_every_layer_keeps_torch_module_methods(layer_name):
         "TimeDistributed": (lambda: L.TimeDistributed(L.Dense(2)), (2, 5, 4)),
         "RNN": (lambda: L.RNN(L.LSTMCell(3)), (2, 5, 4)),
         "StackedRNNCells": (lambda: L.StackedRNNCells([L.LSTMCell(3)]), (2, 4)),
+        "SpectralNormalization": (lambda: L.SpectralNormalization(L.Dense(2)), (2, 4)),
+        "Pipeline": (lambda: L.Pipeline([L.Dense(2), L.Dense(3)]), (2, 4)),
     }
     if layer_name in wrappers:
         make, shape = wrappers[layer_name]

@@ -53,6 +53,52 @@ def _lr_fn() -> float:
 
 
 CASES = [
+    Case("Adafactor"),
+    Case(
+        "Adafactor",
+        {
+            "learning_rate": 0.5,
+            "beta_2_decay": -0.6,
+            "epsilon_1": 1e-20,
+            "epsilon_2": 0.01,
+            "clip_threshold": 0.5,
+            "relative_step": False,
+        },
+    ),
+    Case("Adafactor", {"learning_rate": _lr_fn, "weight_decay": 0.1}),
+    Case("ScheduleFreeAdamW"),
+    Case(
+        "ScheduleFreeAdamW",
+        {
+            "learning_rate": 0.05,
+            "beta_1": 0.8,
+            "beta_2": 0.99,
+            "epsilon": 1e-4,
+            "warmup_steps": 3,
+            "weight_decay": 0.05,
+        },
+    ),
+    Case("Muon", {"learning_rate": 0.05}),
+    Case(
+        "Muon",
+        {
+            "learning_rate": 0.02,
+            "adam_beta_1": 0.8,
+            "adam_beta_2": 0.99,
+            "adam_weight_decay": 0.1,
+            "epsilon": 1e-4,
+            "weight_decay": None,
+            "muon_a": 3.0,
+            "muon_b": -4.0,
+            "muon_c": 1.5,
+            "adam_lr_ratio": 0.5,
+            "momentum": 0.9,
+            "ns_steps": 3,
+            "nesterov": False,
+            "rms_rate": None,
+        },
+    ),
+    Case("Muon", {"exclude_layers": ["kernel"], "exclude_embeddings": False, "rms_rate": 0.5}),
     Case("Lamb"),
     Case("Lamb", {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-3, "learning_rate": 0.05}),
     Case("Ftrl", {"learning_rate": 0.1}),
@@ -407,6 +453,9 @@ def test_variables_match_keras_count_order_and_shapes():
         ("Adam", {"amsgrad": True, "use_ema": True, "gradient_accumulation_steps": 2}),
         ("Nadam", {}),
         ("RMSprop", {"momentum": 0.5, "centered": True}),
+        ("Adafactor", {}),
+        ("Muon", {}),
+        ("ScheduleFreeAdamW", {"use_ema": True}),
         ("SGD", {}),
         ("SGD", {"learning_rate": _lr_fn, "momentum": 0.5}),
     ]:
@@ -712,6 +761,7 @@ def test_all_snapshot():
     assert optimizers.__all__ == [
         "SGD",
         "Adadelta",
+        "Adafactor",
         "Adagrad",
         "Adam",
         "AdamW",
@@ -720,9 +770,11 @@ def test_all_snapshot():
         "Lamb",
         "Lion",
         "LossScaleOptimizer",
+        "Muon",
         "Nadam",
         "Optimizer",
         "RMSprop",
+        "ScheduleFreeAdamW",
         "deserialize",
         "get",
         "schedules",
@@ -1058,11 +1110,12 @@ def test_get_errors():
         optimizers.get({"class_name": "Nope", "config": {}})
     with pytest.raises(
         NotImplementedError,
-        match=r"The Keras optimizer 'Ftrl' \(requested as "
-        r"'ftrl'\) is not implemented in tkeras yet\. "
-        r"Available: Adadelta, .*SGD\.",
+        match=r"The Keras optimizer 'MultiOptimizer' \(requested as "
+        r"'multioptimizer'\) is not implemented in tkeras yet\. "
+        r"Available: Adadelta, .*SGD, ScheduleFreeAdamW\.",
     ):
-        optimizers.get("ftrl")
+        optimizers.get("multioptimizer")
+    assert isinstance(optimizers.get("ftrl"), optimizers.Ftrl)
     with pytest.raises(
         ValueError,
         match=r"Could not interpret optimizer identifier: 3\. "
@@ -1158,3 +1211,38 @@ def test_usage_errors():
     ):
         opt.apply([GRADS[0][0], None, GRADS[0][2]])
     assert opt.iterations == 1  # only the successful apply counted
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("Adafactor", {}), ("Muon", {"learning_rate": 0.05}), ("ScheduleFreeAdamW", {})],
+)
+def test_new_optimizer_slots_load_from_keras_and_save_as_keras(name, kwargs):
+    """Slots of other shapes (Adafactor's factored rows/columns, scalar placeholders) and
+    slots that exist for some weights only (Muon's velocity) move in Keras's order."""
+    k_opt = getattr(keras.optimizers, name)(**kwargs)
+    k_vars = [keras.Variable(x, name=n) for x, n in zip(INITS, NAMES)]
+    for grads in GRADS[:2]:
+        k_opt.apply_gradients(zip([torch.tensor(g) for g in grads], k_vars))
+    store: dict[str, np.ndarray] = {}
+    k_opt.save_own_variables(store)
+    t_opt = getattr(optimizers, name)(**kwargs)
+    params = make_params()
+    t_opt.build(params)
+    t_opt.load_own_variables(store)
+    with torch.no_grad():
+        for p, k in zip(params, k_vars):
+            p.copy_(torch.tensor(keras.ops.convert_to_numpy(k)))
+    k_opt.apply_gradients(zip([torch.tensor(g) for g in GRADS[2]], k_vars))
+    t_opt.apply([torch.tensor(g) for g in GRADS[2]], params)
+    for k, p in zip(k_vars, params):
+        np.testing.assert_allclose(
+            p.detach().numpy(), keras.ops.convert_to_numpy(k), rtol=RTOL, atol=ATOL
+        )
+    saved: dict[str, np.ndarray] = {}
+    t_opt.save_own_variables(saved)
+    k_saved: dict[str, np.ndarray] = {}
+    k_opt.save_own_variables(k_saved)
+    assert saved.keys() == k_saved.keys()
+    for key in k_saved:
+        np.testing.assert_allclose(saved[key], k_saved[key], rtol=RTOL, atol=ATOL)

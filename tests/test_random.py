@@ -129,3 +129,49 @@ def test_random_ops_compile():
 def test_errors(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def _seeded_layer_model(lib):
+    @lib.saving.register_keras_serializable(package="sg_test")
+    class Noisy(lib.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.sg = lib.random.SeedGenerator(3)
+            self.scale = self.add_weight(shape=(3,), initializer="ones", name="scale")
+
+        def call(self, x):
+            return x * self.scale + lib.random.normal((1, 3), seed=self.sg)
+
+    inputs = lib.Input((3,))
+    return lib.Model(inputs, Noisy()(inputs)), Noisy
+
+
+def test_seed_generator_state_is_not_in_weight_files_as_in_keras(tmp_path):
+    """Keras 3.15 lists a SeedGenerator's ``state`` among a layer's ``variables`` but writes
+    no seed state to ``.weights.h5``/``.keras`` files (its layer group holds only weights):
+    the files move both ways, and a loaded layer draws from its initial seed again."""
+    import h5py
+
+    x = np.ones((1, 3), "float32")
+    k_model, _ = _seeded_layer_model(keras)
+    t_model, _ = _seeded_layer_model(tkeras)
+    for _ in range(2):  # advance both generators
+        k_model(x)
+        t_model(x)
+    k_model.save_weights(tmp_path / "k.weights.h5")
+    t_model.save_weights(tmp_path / "t.weights.h5")
+    names = []
+    for path in ("k.weights.h5", "t.weights.h5"):
+        with h5py.File(tmp_path / path) as f:
+            items = []
+            f.visititems(lambda n, o, items=items: items.append(n))
+            names.append(items)
+    assert names[0] == names[1]
+    assert not any("seed" in n for n in names[1])
+    k_fresh, _ = _seeded_layer_model(keras)
+    t_fresh, _ = _seeded_layer_model(tkeras)
+    k_fresh.load_weights(tmp_path / "t.weights.h5")
+    t_fresh.load_weights(tmp_path / "k.weights.h5")
+    first_k = keras.ops.convert_to_numpy(k_fresh(x))
+    first_t = t_fresh(x).detach().numpy()
+    np.testing.assert_allclose(first_t, first_k, rtol=1e-6, atol=1e-6)

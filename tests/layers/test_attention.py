@@ -22,7 +22,7 @@ from keras.src.backend import set_keras_mask
 import tkeras
 from tests.parity import ATOL, RTOL, Case, assert_same_variables
 
-LAYERS = ("Attention", "AdditiveAttention", "MultiHeadAttention")
+LAYERS = ("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupQueryAttention")
 LIST_CALL = ("Attention", "AdditiveAttention")  # called on [query, value(, key)]
 
 
@@ -238,7 +238,38 @@ def _mha_cases() -> list[AttentionCase]:
     ]
 
 
-CASES: list[Case] = _attention_cases() + _additive_cases() + _mha_cases()
+def _gqa_cases() -> list[AttentionCase]:
+    gqa = "GroupQueryAttention"
+    base = {"head_dim": 3, "num_query_heads": 4, "num_key_value_heads": 2}
+    return [
+        _case(gqa, base, [Q, V], "default"),
+        _case(gqa, {**base, "num_key_value_heads": 4}, [Q, (2, 5, 7)], "value-dim-differs"),
+        _case(gqa, {**base, "num_key_value_heads": 1}, [Q, V, K], "key-one-kv-head"),
+        _case(gqa, {**base, "use_bias": False, "use_gate": True}, [Q, V], "gate-no-bias"),
+        _case(gqa, base, [(2, 5, 6), V], "causal", use_causal_mask=True),
+        _case(gqa, base, [Q, V], "scores", return_attention_scores=True),
+        _case(gqa, base, [Q, V], "attention-mask", attention_mask="holes"),
+        _case(gqa, base, [Q, V, K], "masks", value_mask="seq", key_mask="seq", query_mask="seq"),
+        _case(
+            gqa,
+            {**base, "sliding_window": 2},
+            [(2, 5, 6), V],
+            "sliding-causal",
+            use_causal_mask=True,
+            return_attention_scores=True,
+        ),
+        _case(gqa, {**base, "dropout": 0.2, "seed": 4}, [Q, V], "dropout-inference"),
+        _case(gqa, {**base, "flash_attention": False}, [Q, V], "no-flash"),
+        _case(
+            gqa,
+            {**base, "kernel_initializer": "he_normal", "bias_initializer": "ones"},
+            [Q, V],
+            "initializers",
+        ),
+    ]
+
+
+CASES: list[Case] = _attention_cases() + _additive_cases() + _mha_cases() + _gqa_cases()
 
 
 # ---------------------------------------------------------------------------- the harness
@@ -384,6 +415,16 @@ WEIGHT_CASES = [
     (MHA, {"num_heads": 2, "key_dim": 3, "use_bias": False}, [Q, V]),
     (MHA, {"num_heads": 2, "key_dim": 3, "use_gate": True}, [Q, (2, 5, 7)]),
     (MHA, {"num_heads": 2, "key_dim": 3, "attention_axes": 2}, [Q4, V4]),
+    (
+        "GroupQueryAttention",
+        {"head_dim": 2, "num_query_heads": 4, "num_key_value_heads": 2},
+        [Q, V],
+    ),
+    (
+        "GroupQueryAttention",
+        {"head_dim": 2, "num_query_heads": 2, "num_key_value_heads": 1, "use_gate": True},
+        [Q, (2, 5, 7), K],
+    ),
 ]
 
 
@@ -1321,3 +1362,49 @@ def test_functional_mha_receives_the_input_masks():
     v_ids = torch.tensor([[1, 2, 3, 0, 0], [1, 0, 0, 0, 0]])
     expected = layer(embed(q_ids), embed(v_ids), query_mask=q_ids != 0, value_mask=v_ids != 0)
     assert torch.allclose(model([q_ids, v_ids]), expected)
+
+
+@pytest.mark.parametrize(
+    "make, pattern",
+    [
+        (
+            lambda L: L.GroupQueryAttention(2, 3, 2),
+            r"`num_query_heads` must be divisible by `num_key_value_heads`. Received: "
+            r"num_query_heads=3, num_key_value_heads=2",
+        ),
+        (
+            lambda L: L.GroupQueryAttention(2, 4, 2, sliding_window=0),
+            r"`sliding_window` must be `None` or a positive integer. Received: sliding_window=0",
+        ),
+        (
+            lambda L: L.GroupQueryAttention(2, 4, 2, dropout=0.1, flash_attention=True),
+            r"dropout is not supported when flash attention is enabled",
+        ),
+        (
+            lambda L: L.GroupQueryAttention(2, 4, 2).build_from_shape([(2, 3, 4, 5), (2, 3, 4, 5)]),
+            r"`query` must be a rank-3 tensor \(batch, seq, features\)",
+        ),
+    ],
+)
+def test_group_query_attention_errors(make, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        make(tkeras.layers)
+
+
+def test_group_query_attention_files_load_both_ways(tmp_path):
+    inputs = tkeras.Input((4, 6))
+    layer = tkeras.layers.GroupQueryAttention(3, 4, 2, use_gate=True)
+    model = tkeras.Model(inputs, layer(inputs, inputs))
+    assert layer.name.startswith("grouped_query_attention")  # Keras's class name
+    model.save(tmp_path / "t.keras")
+    k_model = keras.saving.load_model(tmp_path / "t.keras")
+    x = np.random.default_rng(0).standard_normal((2, 4, 6)).astype("float32")
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), k_model.predict(x, verbose=0), 1e-5, 1e-5
+    )
+    assert k_model.get_config()["layers"][1]["class_name"] == "GroupQueryAttention"
+    k_model.save(tmp_path / "k.keras")
+    back = tkeras.models.load_model(tmp_path / "k.keras")
+    np.testing.assert_allclose(
+        back.predict(x, verbose=0), k_model.predict(x, verbose=0), 1e-5, 1e-5
+    )

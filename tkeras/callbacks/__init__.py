@@ -11,6 +11,7 @@ from tkeras.callbacks.learning_rate_scheduler import LearningRateScheduler
 from tkeras.callbacks.model_checkpoint import ModelCheckpoint
 from tkeras.callbacks.progbar_logger import ProgbarLogger
 from tkeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from tkeras.callbacks.remote_monitor import RemoteMonitor
 from tkeras.callbacks.swap_ema_weights import SwapEMAWeights
 from tkeras.callbacks.tensorboard import TensorBoard
 from tkeras.callbacks.terminate_on_nan import TerminateOnNaN
@@ -27,6 +28,7 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
     "SwapEMAWeights",
     "TensorBoard",
     "TerminateOnNaN",

@@ -23,6 +23,7 @@ from tkeras.initializers.initializers import (
     get,
     serialize,
 )
+from tkeras.initializers.stft import STFT
 
 # Keras's other spellings of the same classes (keras.initializers.glorot_uniform, ...).
 constant = Constant
@@ -41,6 +42,8 @@ truncated_normal = TruncatedNormal
 variance_scaling = VarianceScaling
 zeros = Zeros
 IdentityInitializer = Identity
+STFTInitializer = STFT
+stft = STFT
 OrthogonalInitializer = Orthogonal
 
 __all__ = [
@@ -60,6 +63,8 @@ __all__ = [
     "OrthogonalInitializer",
     "RandomNormal",
     "RandomUniform",
+    "STFT",
+    "STFTInitializer",
     "TruncatedNormal",
     "VarianceScaling",
     "Zeros",
@@ -79,6 +84,7 @@ __all__ = [
     "random_normal",
     "random_uniform",
     "serialize",
+    "stft",
     "truncated_normal",
     "variance_scaling",
     "zeros",

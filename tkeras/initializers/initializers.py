@@ -322,6 +322,8 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
+from tkeras.initializers.stft import STFT  # noqa: E402,F401  (registers itself first)
+
 ALL_INITIALIZERS = dict(REGISTRY.items())
 
 

@@ -399,6 +399,10 @@ def _run(layer: Any, x: Any, meta: bool, with_mask: bool = False) -> Any:
     saved = (
         [] if meta else [(t, t.detach().clone()) for t in (*layer.parameters(), *layer.buffers())]
     )
+    # Random draws advance SeedGenerators even on meta tensors; Keras's graph calls draw none.
+    from tkeras.random.seed_generator import seed_states  # random imports this module
+
+    saved += [(t, t.detach().clone()) for t in seed_states(modules)]
     try:
         kwargs = {}
         if with_mask:  # a sequence mask: every axis but the features

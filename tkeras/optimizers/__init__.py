@@ -11,6 +11,7 @@ from typing import Any
 from tkeras.optimizers import schedules
 from tkeras.optimizers._base import OPTIMIZERS, Optimizer
 from tkeras.optimizers.adadelta import Adadelta
+from tkeras.optimizers.adafactor import Adafactor
 from tkeras.optimizers.adagrad import Adagrad
 from tkeras.optimizers.adam import Adam
 from tkeras.optimizers.adamax import Adamax
@@ -19,13 +20,16 @@ from tkeras.optimizers.ftrl import Ftrl
 from tkeras.optimizers.lamb import Lamb
 from tkeras.optimizers.lion import Lion
 from tkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from tkeras.optimizers.muon import Muon
 from tkeras.optimizers.nadam import Nadam
 from tkeras.optimizers.rmsprop import RMSprop
+from tkeras.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from tkeras.optimizers.sgd import SGD
 
 __all__ = [
     "SGD",
     "Adadelta",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
@@ -34,9 +38,11 @@ __all__ = [
     "Lamb",
     "Lion",
     "LossScaleOptimizer",
+    "Muon",
     "Nadam",
     "Optimizer",
     "RMSprop",
+    "ScheduleFreeAdamW",
     "deserialize",
     "get",
     "schedules",
@@ -45,11 +51,7 @@ __all__ = [
 
 # Optimizers Keras resolves by name that tkeras does not implement yet: named, not "unknown".
 _NOT_IMPLEMENTED = {
-    "adafactor": "Adafactor",
-    "ftrl": "Ftrl",
     "multioptimizer": "MultiOptimizer",
-    "muon": "Muon",
-    "schedulefreeadamw": "ScheduleFreeAdamW",
 }
 
 

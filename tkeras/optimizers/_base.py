@@ -203,6 +203,13 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
     def _slot_initial_value(self, name: str) -> float:
         return 0.0
 
+    def _make_slot(self, name: str, param: torch.Tensor) -> torch.Tensor | None:
+        """The slot ``name`` of ``param``: by default shaped like it, filled with
+        ``_slot_initial_value``. An optimizer whose slot differs in shape, or that has none
+        for some parameters (None: not in ``variables``, as Keras's), overrides it."""
+        fill = self._slot_initial_value(name)
+        return torch.full_like(param, fill, memory_format=torch.preserve_format).detach()
+
     def _update(
         self,
         params: list[torch.Tensor],
@@ -331,11 +338,7 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
         self._slots = {}
         for group in groups:
             for name in group:
-                fill = self._slot_initial_value(name)
-                self._slots[name] = [
-                    torch.full_like(p, fill, memory_format=torch.preserve_format).detach()
-                    for p in variables
-                ]
+                self._slots[name] = [self._make_slot(name, p) for p in variables]
         # The slots the update rule reads (EMA averages and accumulators belong to this base).
         self._update_slots = {
             name: self._slots[name] for group in self._slot_groups() for name in group
@@ -350,15 +353,17 @@ class Optimizer(OptimizerUpdateMixin, OptimizerStateMixin):
     def _set_probe(self) -> None:
         # One (parameter, slot) pair checked per step: a model moved with .to() after the
         # optimizer was built keeps its Parameter objects but changes their device or dtype.
-        first = next(iter(self._slots.values()), None)
-        self._probe = (self._params[0], first[0]) if first and self._params else None
+        first = next(iter(self._slots.values()), None) or []
+        pairs = [(p, slot) for p, slot in zip(self._params, first) if slot is not None]
+        self._probe = pairs[0] if pairs else None
 
     @torch.no_grad()
     def _follow_parameters(self) -> None:
         """Move every slot to its parameter's current device and dtype, keeping its values."""
         for slot in self._slots.values():
             for i, p in enumerate(self._params):
-                slot[i] = slot[i].to(device=p.device, dtype=p.dtype)
+                if slot[i] is not None:
+                    slot[i] = slot[i].to(device=p.device, dtype=p.dtype)
         self._set_probe()
 
     def exclude_from_weight_decay(

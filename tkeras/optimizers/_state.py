@@ -32,7 +32,8 @@ class OptimizerStateMixin:
         if self.built:
             for group in self._groups:
                 for i in range(len(self._params)):
-                    out.extend(self._slots[name][i] for name in group)
+                    slots = (self._slots[name][i] for name in group)
+                    out.extend(slot for slot in slots if slot is not None)
             out.extend(
                 torch.tensor(getattr(self, a), dtype=_SCALAR_DTYPE) for a in self._scalar_state
             )

@@ -170,18 +170,25 @@ class OptimizerUpdateMixin:
         lr: float,
     ) -> None:
         grads = self._clip(grads)
-        if self.weight_decay is not None:
-            if idx is None:
-                decayed = self._decay_params
-            else:
-                decayed = [p for p, i in zip(params, idx) if self._decay_mask[i]]
-            if decayed:
-                torch._foreach_mul_(decayed, 1.0 - self.weight_decay * lr)
+        self._decay(params, idx, lr)
         if idx is None:
             slots = self._update_slots
         else:
             slots = {name: [slot[i] for i in idx] for name, slot in self._update_slots.items()}
         self._update(params, grads, slots, lr)
+
+    def _decayed(self, params: list[torch.Tensor], idx: list[int] | None) -> list[torch.Tensor]:
+        """The parameters among ``params`` that weight decay applies to."""
+        if idx is None:
+            return self._decay_params
+        return [p for p, i in zip(params, idx) if self._decay_mask[i]]
+
+    def _decay(self, params: list[torch.Tensor], idx: list[int] | None, lr: float) -> None:
+        """Keras's decoupled weight decay ``w -= w * weight_decay * lr`` (Muon overrides it)."""
+        if self.weight_decay is not None:
+            decayed = self._decayed(params, idx)
+            if decayed:
+                torch._foreach_mul_(decayed, 1.0 - self.weight_decay * lr)
 
     def _select(self, name: str, idx: list[int] | None) -> list[torch.Tensor]:
         slot = self._slots[name]

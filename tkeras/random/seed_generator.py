@@ -92,6 +92,21 @@ def reset_global_seed_generator() -> None:
     global_state.set_global_attribute(_GLOBAL, None)
 
 
+def seed_states(modules: Any) -> list[torch.Tensor]:
+    """The ``state`` tensors of the SeedGenerators held by ``modules`` (as attributes, or in
+    lists and tuples) and of the global generator: what a trial run must put back, since
+    Keras's symbolic calls draw nothing."""
+    states = []
+    gen = global_state.get_global_attribute(_GLOBAL)
+    if gen is not None:
+        states.append(gen.state)
+    for module in modules:
+        for value in vars(module).values():
+            items = value if isinstance(value, (list, tuple)) else (value,)
+            states.extend(x.state for x in items if isinstance(x, SeedGenerator))
+    return states
+
+
 def draw_seed(seed: Any) -> int:
     """The uint32 seed of one draw for ``seed`` (int, SeedGenerator or None), as Keras's."""
     if isinstance(seed, SeedGenerator):

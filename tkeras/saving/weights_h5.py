@@ -192,7 +192,9 @@ def _visit_container(items: Any, path: str, out: list[Saveable], visited: set[in
 
     for item in items.values() if isinstance(items, dict) else items:
         if isinstance(item, Layer):
-            _visit(item, _join(path, unique(to_snake_case(type(item).__name__))), out, visited)
+            # A class whose Keras twin has another name says so (GroupQueryAttention).
+            cls_name = getattr(type(item), "_keras_class_name", type(item).__name__)
+            _visit(item, _join(path, unique(to_snake_case(cls_name))), out, visited)
         elif isinstance(item, (list, tuple, dict)):
             _visit_container(item, _join(path, unique("container")), out, visited)
 

@@ -56,7 +56,7 @@ class MHAMasksMixin:
             m != 1 and m != s for m, s in zip(mask.shape, scores_shape)
         ):
             raise ValueError(
-                f"MultiHeadAttention {self.name!r}: the combined attention mask of shape "
+                f"{type(self).__name__} {self.name!r}: the combined attention mask of shape "
                 f"{tuple(mask.shape)} cannot broadcast to the attention scores of shape "
                 f"{tuple(scores_shape)} (batch and head axes, then "
                 f"{len(self._attention_axes)} query and {len(self._attention_axes)} key "

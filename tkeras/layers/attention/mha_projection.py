@@ -73,3 +73,23 @@ class _Projection(Layer):
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (*tuple(input_shape)[: -len(self.in_shape)], *self.out_shape)
+
+
+def projection_for(owner: Any, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
+    """A projection of an attention layer (MultiHeadAttention, GroupQueryAttention), with the
+    owner's initializers (a clone each, as Keras: one instance returns the same values each
+    call), regularizers and constraints; the gate projection ends in a sigmoid."""
+    kernel_init, bias_init = owner._kernel_initializer, owner._bias_initializer
+    return _Projection(
+        in_shape,
+        out_shape,
+        owner._use_bias,
+        kernel_init.clone() if hasattr(kernel_init, "clone") else kernel_init,
+        bias_init.clone() if hasattr(bias_init, "clone") else bias_init,
+        activation=torch.sigmoid if name == "gate" else None,
+        kernel_regularizer=owner._kernel_regularizer,
+        bias_regularizer=owner._bias_regularizer,
+        kernel_constraint=owner._kernel_constraint,
+        bias_constraint=owner._bias_constraint,
+        name=name,
+    )

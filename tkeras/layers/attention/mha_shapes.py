@@ -28,7 +28,7 @@ class MHAShapesMixin:
             shapes = list(input_shape) if isinstance(input_shape, (list, tuple)) else []
         if not 1 <= len(shapes) <= 3 or not all(is_shape(x) for x in shapes):
             raise ValueError(
-                f"MultiHeadAttention {self.name!r}: expected the shapes [query, "
+                f"{type(self).__name__} {self.name!r}: expected the shapes [query, "
                 f"value] or [query, value, key]. Received: {input_shape!r}"
             )
         query_shape = shapes[0]
@@ -44,7 +44,7 @@ class MHAShapesMixin:
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         if value_shape[1:-1] != key_shape[1:-1]:
             raise ValueError(
-                f"MultiHeadAttention {self.name!r}: all dimensions of `value` and "
+                f"{type(self).__name__} {self.name!r}: all dimensions of `value` and "
                 "`key`, except the last one, must be equal. Received: "
                 f"value_shape={value_shape} and key_shape={key_shape}"
             )
@@ -95,13 +95,13 @@ class MHAShapesMixin:
                 shape[-1] is not None and dims[name] is not None and shape[-1] != dims[name]
             ):
                 raise ValueError(
-                    f"MultiHeadAttention {self.name!r}: the layer was built for {name} shape "
+                    f"{type(self).__name__} {self.name!r}: the layer was built for {name} shape "
                     f"{built[name]} (rank {self._rank}, last axis {dims[name]}), but received "
                     f"{name}.shape={shape}."
                 )
         if shapes[1][1:-1] != shapes[2][1:-1]:
             raise ValueError(
-                f"MultiHeadAttention {self.name!r}: all dimensions of `value` and "
+                f"{type(self).__name__} {self.name!r}: all dimensions of `value` and "
                 "`key`, except the last one, must be equal. Received: "
                 f"value.shape={shapes[1]} and key.shape={shapes[2]}"
             )

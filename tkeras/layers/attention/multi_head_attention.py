@@ -29,7 +29,7 @@ from tkeras.layers.attention.mha_kernels import (
     _attention_equations,
 )
 from tkeras.layers.attention.mha_masks import MHAMasksMixin
-from tkeras.layers.attention.mha_projection import _Projection
+from tkeras.layers.attention.mha_projection import _Projection, projection_for
 from tkeras.layers.attention.mha_shapes import MHAShapesMixin
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, add_activity_loss, resolve_training
@@ -305,21 +305,7 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
         self._output_shape = self.compute_output_shape(query_shape, value_shape, key_shape)
 
     def _projection(self, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
-        # A clone per projection, as Keras does: one instance returns the same values each call.
-        kernel_init, bias_init = self._kernel_initializer, self._bias_initializer
-        return _Projection(
-            in_shape,
-            out_shape,
-            self._use_bias,
-            kernel_init.clone() if hasattr(kernel_init, "clone") else kernel_init,
-            bias_init.clone() if hasattr(bias_init, "clone") else bias_init,
-            activation=torch.sigmoid if name == "gate" else None,
-            kernel_regularizer=self._kernel_regularizer,
-            bias_regularizer=self._bias_regularizer,
-            kernel_constraint=self._kernel_constraint,
-            bias_constraint=self._bias_constraint,
-            name=name,
-        )
+        return projection_for(self, in_shape, out_shape, name)
 
     # ------------------------------------------------------------------ call
 

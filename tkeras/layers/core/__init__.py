@@ -8,7 +8,9 @@ from tkeras.layers.core.identity import Identity
 from tkeras.layers.core.input_layer import Input, InputLayer
 from tkeras.layers.core.lambda_layer import Lambda
 from tkeras.layers.core.masking import Masking
+from tkeras.layers.core.reversible_embedding import ReversibleEmbedding
 from tkeras.layers.core.torch_module_wrapper import TorchModuleWrapper
+from tkeras.layers.core.wrapper import Wrapper
 
 __all__ = [
     "Dense",
@@ -19,5 +21,7 @@ __all__ = [
     "InputLayer",
     "Lambda",
     "Masking",
+    "ReversibleEmbedding",
     "TorchModuleWrapper",
+    "Wrapper",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from tkeras import activations, constraints, regularizers
+from tkeras import activations, constraints, initializers, regularizers
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.layer import Layer, not_implemented
 
@@ -19,7 +19,8 @@ _FORMS = (
 
 
 def analyze(name: str, equation: str, bias_axes, input_shape, partial_output):
-    """(kernel shape, bias shape or None, full output shape) for ``equation``, as Keras."""
+    """(kernel shape, bias shape or None, full output shape, the kernel's input axes, its
+    output axes) for ``equation``, as Keras."""
     replaced = equation.replace("...", "0")
     found = [(p.match(replaced), elided_left) for p, elided_left in _FORMS]
     match, left_elided = next(((m, e) for m, e in found if m), (None, False))
@@ -59,12 +60,14 @@ def analyze(name: str, equation: str, bias_axes, input_shape, partial_output):
                 f"{name}: dimension '{d}' was specified in the output '{out_spec}' but has no "
                 f"corresponding dim in the input spec '{in_spec}' or weight spec '{w_spec}'"
             )
-    kernel = []
-    for d in w_spec:
+    kernel, input_axes, output_axes = [], [], []
+    for i, d in enumerate(w_spec):
         if d in out_pos:
             kernel.append(out[out_pos[d]])
+            output_axes.append(i)
         elif d in in_pos:
             kernel.append(input_shape[in_pos[d]])
+            input_axes.append(i)
         else:
             raise ValueError(
                 f"{name}: weight dimension '{d}' did not have a match in either the input "
@@ -84,7 +87,7 @@ def analyze(name: str, equation: str, bias_axes, input_shape, partial_output):
         bias = [sizes[d] if d in bias_axes else 1 for d in out_spec[first:]]
         if not left_elided:
             bias.extend([1] * max(elided, 0))
-    return kernel, bias, out
+    return kernel, bias, out, input_axes, output_axes
 
 
 class EinsumDense(Layer):
@@ -100,9 +103,8 @@ class EinsumDense(Layer):
         activity_regularizer, kernel_constraint, bias_constraint: as in Dense.
 
     Differences from Keras: ``lora_rank``, ``lora_alpha``, ``gptq_unpacked_column_size`` and
-    ``quantization_config`` raise NotImplementedError. Variance-scaling kernel initializers
-    take their fans from the kernel shape as a Dense kernel's (Keras uses the equation's
-    input and output axes), so initial weights are scaled differently for >2-D kernels.
+    ``quantization_config`` raise NotImplementedError. A variance-scaling kernel initializer
+    takes its fans from the equation's input and output axes, as Keras's.
 
     Example:
         >>> import torch, tkeras
@@ -153,13 +155,13 @@ class EinsumDense(Layer):
         self.bias = None
 
     def build(self, input_shape: tuple) -> None:
-        kernel, bias, _ = analyze(
+        kernel, bias, _, input_axes, output_axes = analyze(
             self.name, self.equation, self.bias_axes, tuple(input_shape), self.partial_output_shape
         )
         self.input_spec = InputSpec(ndim=len(input_shape))
         self.kernel = self.add_weight(
             shape=tuple(kernel),
-            initializer=self.kernel_initializer,
+            initializer=_with_fans(self.kernel_initializer, input_axes, output_axes),
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
             name="kernel",
@@ -192,3 +194,16 @@ class EinsumDense(Layer):
                 self.partial_output_shape,
             )[2]
         )
+
+
+def _with_fans(initializer: Any, input_axes: list[int], output_axes: list[int]) -> Any:
+    """A variance-scaling initializer with no axes of its own takes its fans from the
+    equation's input and output axes, as Keras's EinsumDense does (same seed: same draw)."""
+    init = initializers.get(initializer)
+    if not isinstance(init, initializers.VarianceScaling) or (
+        init.input_axes is not None and init.output_axes is not None
+    ):
+        return initializer
+    config = {**init.get_config(), "seed": init.seed}
+    config.update(input_axes=input_axes, output_axes=output_axes)
+    return type(init).from_config(config)

@@ -15,8 +15,10 @@ from tkeras.layers.preprocessing.hashed_crossing import HashedCrossing
 from tkeras.layers.preprocessing.hashing import Hashing
 from tkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from tkeras.layers.preprocessing.max_num_bounding_boxes import MaxNumBoundingBoxes
+from tkeras.layers.preprocessing.mel_spectrogram import MelSpectrogram
 from tkeras.layers.preprocessing.mix_up import MixUp
 from tkeras.layers.preprocessing.normalization import Normalization
+from tkeras.layers.preprocessing.pipeline import Pipeline
 from tkeras.layers.preprocessing.rand_augment import RandAugment
 from tkeras.layers.preprocessing.random_brightness import RandomBrightness
 from tkeras.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
@@ -41,6 +43,7 @@ from tkeras.layers.preprocessing.random_zoom import RandomZoom
 from tkeras.layers.preprocessing.rescaling import Rescaling
 from tkeras.layers.preprocessing.resizing import Resizing
 from tkeras.layers.preprocessing.solarization import Solarization
+from tkeras.layers.preprocessing.stft_spectrogram import STFTSpectrogram
 from tkeras.layers.preprocessing.string_lookup import StringLookup
 from tkeras.layers.preprocessing.text_vectorization import TextVectorization
 
@@ -56,8 +59,10 @@ __all__ = [
     "Hashing",
     "IntegerLookup",
     "MaxNumBoundingBoxes",
+    "MelSpectrogram",
     "MixUp",
     "Normalization",
+    "Pipeline",
     "RandAugment",
     "RandomBrightness",
     "RandomColorDegeneration",
@@ -81,6 +86,7 @@ __all__ = [
     "RandomZoom",
     "Rescaling",
     "Resizing",
+    "STFTSpectrogram",
     "Solarization",
     "StringLookup",
     "TextVectorization",
