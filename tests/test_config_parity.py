@@ -20,15 +20,7 @@ from tests.test_meta import CASES
 # test fails if a listed key starts to match (remove it here) or another key differs.
 KNOWN_DIFFS: dict[str, dict[str, str]] = {
     "AlphaDropout": {"noise_shape": "Keras keeps a list as given; tkeras normalizes to a tuple"},
-    "ConvLSTM1D": {"unroll": "layers/rnn (branch vars11)", "zero_output_for_mask": "layers/rnn"},
-    "ConvLSTM2D": {"unroll": "layers/rnn (branch vars11)", "zero_output_for_mask": "layers/rnn"},
-    "ConvLSTM3D": {"unroll": "layers/rnn (branch vars11)", "zero_output_for_mask": "layers/rnn"},
-    "GRU": {"zero_output_for_mask": "layers/rnn (branch vars11)"},
-    "LSTM": {
-        "zero_output_for_mask": "layers/rnn (branch vars11)",
-        "recurrent_initializer": "Keras's Identity writes {} and drops its gain",
-    },
-    "SimpleRNN": {"zero_output_for_mask": "layers/rnn (branch vars11)", "seed": "layers/rnn"},
+    "LSTM": {"recurrent_initializer": "Keras's Identity writes {} and drops its gain"},
     "LSTMCell": {"recurrent_initializer": "Keras's Identity writes {} and drops its gain"},
     "Lambda": {
         "function": "written through saving/graph_config.lambda_config in files",

@@ -8,6 +8,7 @@ masks of the cells are here too (``_SeededDropout``).
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 import torch
@@ -59,6 +60,8 @@ class _RecurrentLayer(Layer):
     _state_names: tuple[str, ...] = ()
     _state_structure: Any = None
     _fused = False
+    # Keras's RNN base writes these whether or not the layer's signature has them.
+    _config_defaults = MappingProxyType({"unroll": False, "zero_output_for_mask": False})
 
     def _input_hint(self) -> str:
         return (

@@ -135,3 +135,9 @@ class SimpleRNN(_BaseRNN):
             unroll=unroll,
             **kwargs,
         )
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        # Keras's SimpleRNN never writes its seed (its cell's config has it).
+        config.pop("seed", None)
+        return config
