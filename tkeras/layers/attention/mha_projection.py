@@ -1,4 +1,5 @@
-"""MultiHeadAttention's projections: Keras's EinsumDense kernels stored as ``nn.Linear`` weights."""
+"""MultiHeadAttention's projections: Keras's EinsumDense kernels stored as ``nn.Linear`` weights,
+and the half of MultiHeadAttention that makes them and adds their activity penalties."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.backend.layout import FlatBias, Projection
-from tkeras.layers.layer import Layer
+from tkeras.layers.layer import Layer, add_activity_loss
 
 _FLAT_BIAS = FlatBias()
 
@@ -73,3 +74,51 @@ class _Projection(Layer):
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (*tuple(input_shape)[: -len(self.in_shape)], *self.out_shape)
+
+
+class MHAProjectionsMixin:
+    """MultiHeadAttention's projections (mixed into it; not used on its own): how each is made,
+    Keras's properties that return them, and their activity penalties."""
+
+    @property
+    def query_dense(self) -> _Projection:
+        return self._query_dense
+
+    @property
+    def key_dense(self) -> _Projection:
+        return self._key_dense
+
+    @property
+    def value_dense(self) -> _Projection:
+        return self._value_dense
+
+    @property
+    def output_dense(self) -> _Projection:
+        return self._output_dense
+
+    def _projection(self, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
+        # A clone per projection, as Keras does: one instance returns the same values each call.
+        kernel_init, bias_init = self._kernel_initializer, self._bias_initializer
+        return _Projection(
+            in_shape,
+            out_shape,
+            self._use_bias,
+            kernel_init.clone() if hasattr(kernel_init, "clone") else kernel_init,
+            bias_init.clone() if hasattr(bias_init, "clone") else bias_init,
+            activation=torch.sigmoid if name == "gate" else None,
+            kernel_regularizer=self._kernel_regularizer,
+            bias_regularizer=self._bias_regularizer,
+            kernel_constraint=self._kernel_constraint,
+            bias_constraint=self._bias_constraint,
+            name=name,
+        )
+
+    def _add_projection_losses(self, q: Any, k: Any, v: Any, gate: Any, out: Any) -> None:
+        # Keras's EinsumDense sublayers each add the activity penalty of their own output.
+        regularizer = self._projection_activity_regularizer
+        pairs = [(self._query_dense, q), (self._key_dense, k), (self._value_dense, v)]
+        if gate is not None:
+            pairs.append((self._gate_dense, gate))
+        pairs.append((self._output_dense, out))
+        for projection, output in pairs:
+            add_activity_loss(projection, regularizer, output)

@@ -29,15 +29,17 @@ from tkeras.layers.attention.mha_kernels import (
     _attention_equations,
 )
 from tkeras.layers.attention.mha_masks import MHAMasksMixin
-from tkeras.layers.attention.mha_projection import _Projection
+from tkeras.layers.attention.mha_projection import MHAProjectionsMixin
 from tkeras.layers.attention.mha_shapes import MHAShapesMixin
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, add_activity_loss, resolve_training
+from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.validation import positive_int
 from tkeras.layers.validation import rate as check_rate
 
 
-class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
+class MultiHeadAttention(
+    MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, MHAProjectionsMixin, Layer
+):
     """Multi-head attention (Vaswani et al., 2017): ``layer(query, value, key=None, ...)``.
 
     Projects ``query`` ``(B, T, dim)`` to ``num_heads`` heads of ``key_dim``, ``key``
@@ -226,22 +228,6 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
     def attention_axes(self) -> tuple[int, ...] | None:
         return self._attention_axes
 
-    @property
-    def query_dense(self) -> _Projection:
-        return self._query_dense
-
-    @property
-    def key_dense(self) -> _Projection:
-        return self._key_dense
-
-    @property
-    def value_dense(self) -> _Projection:
-        return self._value_dense
-
-    @property
-    def output_dense(self) -> _Projection:
-        return self._output_dense
-
     # ------------------------------------------------------------------ build
 
     def build(self, query_shape: tuple, value_shape: tuple, key_shape: tuple | None = None) -> None:
@@ -303,23 +289,6 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
         self.built = True
         self._build_shape = [query_shape, value_shape, key_shape]
         self._output_shape = self.compute_output_shape(query_shape, value_shape, key_shape)
-
-    def _projection(self, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
-        # A clone per projection, as Keras does: one instance returns the same values each call.
-        kernel_init, bias_init = self._kernel_initializer, self._bias_initializer
-        return _Projection(
-            in_shape,
-            out_shape,
-            self._use_bias,
-            kernel_init.clone() if hasattr(kernel_init, "clone") else kernel_init,
-            bias_init.clone() if hasattr(bias_init, "clone") else bias_init,
-            activation=torch.sigmoid if name == "gate" else None,
-            kernel_regularizer=self._kernel_regularizer,
-            bias_regularizer=self._bias_regularizer,
-            kernel_constraint=self._kernel_constraint,
-            bias_constraint=self._bias_constraint,
-            name=name,
-        )
 
     # ------------------------------------------------------------------ call
 
@@ -394,16 +363,6 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
         if return_attention_scores:
             return out, scores
         return out
-
-    def _add_projection_losses(self, q: Any, k: Any, v: Any, gate: Any, out: Any) -> None:
-        # Keras's EinsumDense sublayers each add the activity penalty of their own output.
-        regularizer = self._projection_activity_regularizer
-        pairs = [(self._query_dense, q), (self._key_dense, k), (self._value_dense, v)]
-        if gate is not None:
-            pairs.append((self._gate_dense, gate))
-        pairs.append((self._output_dense, out))
-        for projection, output in pairs:
-            add_activity_loss(projection, regularizer, output)
 
     def get_config(self) -> dict[str, Any]:
         cfg = super().get_config()
