@@ -254,6 +254,15 @@ def _ref_name(node: ast.AST) -> str | None:
     return None
 
 
+def _targets(node: ast.AST) -> list[ast.AST]:
+    """What an assignment, augmented assignment or ``del`` statement writes to."""
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        return node.targets
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        return [node.target]
+    return []
+
+
 def _mutations(containers: set[str]) -> list[str]:
     found = []
     for path, tree in _modules():
@@ -261,11 +270,7 @@ def _mutations(containers: set[str]) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Global):
                 found.append(f"{where}:{node.lineno}: global {', '.join(node.names)}")
-            targets = []
-            if isinstance(node, (ast.Assign, ast.Delete)):
-                targets = node.targets
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
+            targets = _targets(node)
             for target in targets:
                 if isinstance(target, ast.Subscript) and _ref_name(target.value) in containers:
                     found.append(f"{where}:{node.lineno}: item of {_ref_name(target.value)}")
@@ -311,11 +316,7 @@ def _process_writes() -> set[tuple[str, str]]:
     for path, tree in _modules():
         where = path.relative_to(ROOT).as_posix()
         for node in ast.walk(tree):
-            targets = []
-            if isinstance(node, (ast.Assign, ast.Delete)):
-                targets = node.targets
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
+            targets = _targets(node)
             for target in targets:
                 while isinstance(target, ast.Subscript):
                     target = target.value

@@ -16,6 +16,30 @@ import torch
 from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.rnn import _nest
 
+# What every recurrent cell has (arguments and weights), read through its layer as Keras's
+# properties do; each family adds its own (units, filters, ...).
+CELL_ATTRIBUTES = (
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "seed",
+    "unit_forget_bias",
+    "kernel",
+    "recurrent_kernel",
+    "bias",
+)
+
 
 class _SeededDropout:
     """Seed checks and dropout masks of the recurrent layers and cells (mixed into them).

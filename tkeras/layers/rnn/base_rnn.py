@@ -17,34 +17,11 @@ import torch
 
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.rnn import _nest
-from tkeras.layers.rnn.base_recurrent import _RecurrentLayer, read_through
+from tkeras.layers.rnn.base_recurrent import CELL_ATTRIBUTES, _RecurrentLayer, read_through
 from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
 
 # The cell's arguments and weights, read through the layer as Keras's properties do.
-_CELL_ATTRIBUTES = (
-    "units",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "seed",
-    "implementation",
-    "unit_forget_bias",
-    "reset_after",
-    "kernel",
-    "recurrent_kernel",
-    "bias",
-)
+_CELL_ATTRIBUTES = ("units", "implementation", "reset_after", *CELL_ATTRIBUTES)
 
 
 class _BaseRNN(_RecurrentLayer):

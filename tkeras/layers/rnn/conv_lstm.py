@@ -16,7 +16,7 @@ import torch
 
 from tkeras.layers.input_spec import InputSpec
 from tkeras.layers.rnn import _nest
-from tkeras.layers.rnn.base_recurrent import _RecurrentLayer, read_through
+from tkeras.layers.rnn.base_recurrent import CELL_ATTRIBUTES, _RecurrentLayer, read_through
 from tkeras.layers.rnn.conv_lstm_cell import ConvLSTMCell
 
 # ConvLSTMCell's own arguments (all but rank), taken from the layer's keyword arguments.
@@ -36,25 +36,7 @@ _CELL_ATTRIBUTES = (
     "padding",
     "data_format",
     "dilation_rate",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "unit_forget_bias",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "seed",
-    "kernel",
-    "recurrent_kernel",
-    "bias",
+    *CELL_ATTRIBUTES,
 )
 
 
