@@ -19,7 +19,6 @@ from tests.test_meta import CASES
 # Known differences, per layer: the config keys that still differ from Keras's and why. The
 # test fails if a listed key starts to match (remove it here) or another key differs.
 KNOWN_DIFFS: dict[str, dict[str, str]] = {
-    "AlphaDropout": {"noise_shape": "Keras keeps a list as given; tkeras normalizes to a tuple"},
     "LSTM": {"recurrent_initializer": "Keras's Identity writes {} and drops its gain"},
     "LSTMCell": {"recurrent_initializer": "Keras's Identity writes {} and drops its gain"},
     "Lambda": {
@@ -30,8 +29,6 @@ KNOWN_DIFFS: dict[str, dict[str, str]] = {
     },
     "LayerNormalization": {"rms_scaling": "tkeras has no rms_scaling argument yet"},
     "MultiHeadAttention": {
-        "output_shape": "Keras writes an int output_shape as a 1-tuple",
-        "attention_axes": "Keras keeps a list as given; tkeras a tuple",
         "flash_attention": "Keras never writes it; tkeras keeps an explicit value",
     },
     "RandomBrightness": {"data_format": "tkeras takes no data_format argument"},

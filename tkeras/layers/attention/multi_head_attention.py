@@ -152,7 +152,10 @@ class MultiHeadAttention(
                     f"{who}: `attention_axes` must be an int, list, or tuple of "
                     f"ints. Received: attention_axes={attention_axes!r}"
                 )
-            attention_axes = tuple(attention_axes)
+            # Kept as given (a list stays a list), as Keras's config writes it.
+            attention_axes = (
+                attention_axes if isinstance(attention_axes, list) else tuple(attention_axes)
+            )
         self._attention_axes = attention_axes
         if sliding_window is not None and (
             isinstance(sliding_window, bool)
@@ -366,6 +369,7 @@ class MultiHeadAttention(
 
     def get_config(self) -> dict[str, Any]:
         cfg = super().get_config()
+        cfg["output_shape"] = self._out_dims  # Keras writes an int as a 1-tuple
         if self._projection_activity_regularizer is not None:
             cfg["activity_regularizer"] = self._projection_activity_regularizer
         return cfg
