@@ -19,16 +19,7 @@ from tests.test_meta import CASES
 # Known differences, per layer: the config keys that still differ from Keras's and why. The
 # test fails if a listed key starts to match (remove it here) or another key differs.
 KNOWN_DIFFS: dict[str, dict[str, str]] = {
-    "AlphaDropout": {"noise_shape": "Keras keeps a list as given; tkeras normalizes to a tuple"},
-    "ConvLSTM1D": {"unroll": "layers/rnn (branch vars11)", "zero_output_for_mask": "layers/rnn"},
-    "ConvLSTM2D": {"unroll": "layers/rnn (branch vars11)", "zero_output_for_mask": "layers/rnn"},
-    "ConvLSTM3D": {"unroll": "layers/rnn (branch vars11)", "zero_output_for_mask": "layers/rnn"},
-    "GRU": {"zero_output_for_mask": "layers/rnn (branch vars11)"},
-    "LSTM": {
-        "zero_output_for_mask": "layers/rnn (branch vars11)",
-        "recurrent_initializer": "Keras's Identity writes {} and drops its gain",
-    },
-    "SimpleRNN": {"zero_output_for_mask": "layers/rnn (branch vars11)", "seed": "layers/rnn"},
+    "LSTM": {"recurrent_initializer": "Keras's Identity writes {} and drops its gain"},
     "LSTMCell": {"recurrent_initializer": "Keras's Identity writes {} and drops its gain"},
     "Lambda": {
         "function": "written through saving/graph_config.lambda_config in files",
@@ -41,8 +32,6 @@ KNOWN_DIFFS: dict[str, dict[str, str]] = {
     },
     "LayerNormalization": {"rms_scaling": "tkeras has no rms_scaling argument yet"},
     "MultiHeadAttention": {
-        "output_shape": "Keras writes an int output_shape as a 1-tuple",
-        "attention_axes": "Keras keeps a list as given; tkeras a tuple",
         "flash_attention": "Keras never writes it; tkeras keeps an explicit value",
     },
     "RandomBrightness": {"data_format": "tkeras takes no data_format argument"},

@@ -127,6 +127,70 @@ def test_export_strict_of_an_unrelated_model_has_no_side_effects_after_a_loss(tm
     assert not [w for w in caught if "side effect" in str(w.message)]
 
 
+def test_one_model_adding_losses_leaves_another_models_step_and_export_alone(tmp_path, monkeypatch):
+    """Whether a train step collects ``model.losses`` is decided per model from its layers."""
+    from tkeras.layers.layer_losses import LayerLossesMixin
+
+    read_by = []
+    plain_losses = LayerLossesMixin.losses
+
+    def counting(self):
+        read_by.append(self)
+        return plain_losses.fget(self)
+
+    monkeypatch.setattr(LayerLossesMixin, "losses", property(counting))
+
+    class AddsLoss(tkeras.layers.Layer):
+        def call(self, x):
+            self.add_loss(x.abs().mean())
+            return x
+
+    x, y = torch.ones(8, 4), torch.zeros(8, 3)
+    noisy = tkeras.Sequential(
+        [tkeras.Input((4,)), AddsLoss(), tkeras.layers.Dense(3, activity_regularizer="l2")]
+    )
+    quiet = tkeras.Sequential([tkeras.Input((4,)), tkeras.layers.Dense(3)])
+    for model in (noisy, quiet):
+        model.compile(optimizer="sgd", loss="mse")
+    noisy.fit(x, y, epochs=1, verbose=0)
+    assert noisy in read_by and noisy._collects_losses()
+    read_by.clear()
+    quiet.fit(x, y, epochs=1, verbose=0)
+    quiet.evaluate(x, y, verbose=0)
+    quiet.train_on_batch(x, y)
+    assert quiet not in read_by and not quiet._collects_losses()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        quiet.export(str(tmp_path / "quiet.pt2"), format="torch", strict=True, verbose=False)
+    assert not [w for w in caught if "side effect" in str(w.message)]
+    assert not quiet._collects_losses()
+    # The noisy model still collects its own: 1 added loss + 1 activity penalty per call.
+    noisy(x)
+    assert len(noisy.losses) == 2
+
+
+def test_a_first_add_loss_during_a_step_is_collected_by_that_step():
+    """A layer that adds its first loss inside a fast step is seen by the same step."""
+
+    class LateLoss(tkeras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.on = False
+
+        def call(self, x):
+            if self.on:
+                self.add_loss(torch.ones(()) * 100.0)
+            return x
+
+    late = LateLoss()
+    model = tkeras.Sequential([tkeras.Input((2,)), late, tkeras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = torch.zeros(4, 2), torch.zeros(4, 1)
+    assert model.test_on_batch(x, y) < 1.0
+    late.on = True
+    assert model.test_on_batch(x, y) >= 100.0
+
+
 # --------------------------------------------------------------------------- no module state
 
 # Module-level names that are registries filled once at import or by register_* calls: process
@@ -191,6 +255,15 @@ def _ref_name(node: ast.AST) -> str | None:
     return None
 
 
+def _targets(node: ast.AST) -> list[ast.AST]:
+    """What an assignment, augmented assignment or ``del`` statement writes to."""
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        return node.targets
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        return [node.target]
+    return []
+
+
 def _mutations(containers: set[str]) -> list[str]:
     found = []
     for path, tree in _modules():
@@ -198,11 +271,7 @@ def _mutations(containers: set[str]) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Global):
                 found.append(f"{where}:{node.lineno}: global {', '.join(node.names)}")
-            targets = []
-            if isinstance(node, (ast.Assign, ast.Delete)):
-                targets = node.targets
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
+            targets = _targets(node)
             for target in targets:
                 if isinstance(target, ast.Subscript) and _ref_name(target.value) in containers:
                     found.append(f"{where}:{node.lineno}: item of {_ref_name(target.value)}")
@@ -248,6 +317,47 @@ def test_dtype_policy_is_per_thread_and_cleared_with_the_session_as_in_keras():
         assert tkeras.mixed_precision.global_policy().name == "float32"
     finally:
         tkeras.mixed_precision.set_global_policy("float32")
+
+
+# What tkeras may write to the process-wide state (``PROCESS``): the user's settings, the
+# registry and the routing counter. A write elsewhere (a "has any layer done X" latch) fails.
+PROCESS_WRITERS = {
+    ("config.py", "floatx"),
+    ("config.py", "floatx_dtype"),
+    ("config.py", "epsilon"),
+    ("config.py", "image_data_format"),
+    ("config.py", "device"),
+    ("config.py", "config_switches"),
+    ("backend/scopes.py", "device"),
+    ("saving/object_registry.py", "custom_objects"),
+    ("saving/object_registry.py", "custom_names"),
+    ("layers/layer_call.py", "route_epoch"),
+}
+
+
+def _process_writes() -> set[tuple[str, str]]:
+    found = set()
+    for path, tree in _modules():
+        where = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(tree):
+            targets = _targets(node)
+            for target in targets:
+                while isinstance(target, ast.Subscript):
+                    target = target.value
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "PROCESS"
+                ):
+                    found.add((where, target.attr))
+    return found
+
+
+def test_process_state_holds_settings_registries_and_the_routing_counter_only():
+    writes = _process_writes()
+    assert ("config.py", "floatx") in writes  # the scan sees real writes
+    assert writes <= PROCESS_WRITERS, sorted(writes - PROCESS_WRITERS)
+    assert not hasattr(global_state.PROCESS, "losses_seen")
 
 
 def test_the_scan_finds_module_state(tmp_path, monkeypatch):

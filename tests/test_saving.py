@@ -55,9 +55,23 @@ def _fun(K):
     return K.Model(i, K.layers.Dense(1)(c))
 
 
+def _conv_lstm(K):
+    # ConvLSTM keeps its weights on its cell (conv_lstm2d/conv_lstm_cell/kernel), as LSTM does.
+    return K.Sequential(
+        [
+            K.Input((3, 5, 5, 2)),
+            K.layers.ConvLSTM2D(3, 3, padding="same", return_sequences=True),
+            K.layers.ConvLSTM2D(2, 2, data_format="channels_first"),
+            K.layers.Flatten(),
+            K.layers.Dense(1),
+        ]
+    )
+
+
 BUILDERS = {
     "sequential": (_seq, lambda: RNG.standard_normal((3, 6, 6, 3)).astype("float32")),
     "functional": (_fun, lambda: RNG.integers(0, 10, (3, 5))),
+    "conv_lstm": (_conv_lstm, lambda: RNG.standard_normal((2, 3, 5, 5, 2)).astype("float32")),
 }
 
 

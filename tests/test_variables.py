@@ -4,12 +4,15 @@ Variables' strides), live ``value``, state_dict versions, and the optimizer's Va
 
 from __future__ import annotations
 
+import contextlib
+
 import keras
 import numpy as np
 import pytest
 import torch
 
 import tkeras
+from tests.layers.test_preprocessing import keras_inference
 from tests.parity import Case, assert_same_variables, make_input
 from tests.test_meta import MODULES
 
@@ -32,7 +35,9 @@ WEIGHT_CASES = [c for m in MODULES for c in getattr(m, "CASES", []) if _plain(c)
 
 def _keras_layer(case):
     layer = getattr(keras.layers, case.layer)(**case.kwargs)
-    layer(torch.tensor(make_input(case)))
+    # As the case's own parity test calls it (Keras's augmentation layers default to training).
+    with contextlib.nullcontext() if case.training else keras_inference():
+        layer(torch.tensor(make_input(case)))
     return layer
 
 

@@ -249,7 +249,7 @@ def test_dropout_training_parity_with_the_same_masks(
     in_masks = _fixed_masks((4, shape[0], *step), dropout, 1) if dropout else None
     rec_masks = _fixed_masks((4, shape[0], *state), recurrent_dropout, 2)
     rec_masks = rec_masks if recurrent_dropout else None
-    monkeypatch.setattr(t_layer, "_dropout_masks", lambda inputs: (in_masks, rec_masks))
+    monkeypatch.setattr(t_layer.cell, "_dropout_masks", lambda inputs: (in_masks, rec_masks))
     cell = k_layer.cell
     k_in = None if in_masks is None else list(in_masks.unbind(0))
     k_rec = None if rec_masks is None else list(rec_masks.unbind(0))
@@ -272,7 +272,7 @@ def test_dropout_masks_are_per_gate_per_sequence_and_seeded():
     layer = tkeras.layers.ConvLSTM2D(3, 3, dropout=0.5, recurrent_dropout=0.25, seed=3)
     x = torch.ones(2, 3, 6, 5, 2)
     layer.build_from_shape(x.shape)
-    in_mask, rec_mask = layer._dropout_masks(x)
+    in_mask, rec_mask = layer.cell._dropout_masks(x)
     assert tuple(in_mask.shape) == (4, 2, 6, 5, 2)  # one per gate, shaped like one timestep
     assert tuple(rec_mask.shape) == (4, 2, 4, 3, 3)  # like one state
     assert set(in_mask.unique().tolist()) == {0.0, 2.0}
@@ -282,7 +282,7 @@ def test_dropout_masks_are_per_gate_per_sequence_and_seeded():
     twin = tkeras.layers.ConvLSTM2D(3, 3, dropout=0.5, recurrent_dropout=0.25, seed=3)
     twin.build_from_shape(x.shape)
     twin.set_weights(layer.get_weights())
-    layer._generators.clear()
+    layer.cell._generators.clear()
     y1, y2 = layer(x, training=True), twin(x, training=True)
     torch.testing.assert_close(y1, y2)
     assert not torch.allclose(y1, layer(x))
@@ -442,7 +442,7 @@ def test_input_conv_runs_once_for_all_timesteps(dropout, monkeypatch):
         calls.append(tuple(inp.shape))
         return F.conv2d(inp, weight, *args)
 
-    monkeypatch.setattr(layer, "_op", counting)
+    monkeypatch.setattr(layer.cell, "_op", counting)
     layer(x, training=True)
     channels = 2 if dropout == 0 else 8  # four gates' masked copies in one grouped conv
     assert calls[0] == (10, channels, 6, 5)
@@ -455,7 +455,7 @@ def test_input_conv_runs_once_for_all_timesteps(dropout, monkeypatch):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"filters": 0}, r"ConvLSTM2D .*`filters`, expected a positive integer, got filters=0"),
+        ({"filters": 0}, r"ConvLSTMCell .*`filters`, expected a positive integer, got filters=0"),
         ({"kernel_size": (3, 3, 3)}, r"`kernel_size` argument must be a positive int or a tuple"),
         ({"strides": 0}, r"`strides` argument must be a positive int .* Received: strides=0"),
         ({"dilation_rate": (1, -1)}, r"Received: dilation_rate=\(1, -1\)"),
@@ -508,7 +508,7 @@ def test_call_errors():
         layer(torch.randn(2, 4, 6, 2))
     with pytest.raises(ValueError, match=r"expected axis 3 of input shape to have value 2"):
         layer(torch.randn(2, 4, 5, 3))
-    with pytest.raises(ValueError, match=r"`initial_state` to be a list of 2 tensors.*received 1"):
+    with pytest.raises(ValueError, match=r"`initial_state` to be a list of 2 tensor.*received 1"):
         layer(x, initial_state=[torch.zeros(2, 5, 3)])
     with pytest.raises(ValueError, match=r"shape \(2, 5, 3\).*received shape \(2, 3, 5\)"):
         layer(x, initial_state=[torch.zeros(2, 3, 5), torch.zeros(2, 3, 5)])
@@ -518,3 +518,21 @@ def test_call_errors():
     stateful(x)
     with pytest.raises(ValueError, match=r"Expected batch size: 2\n- Received batch size: 3"):
         stateful(torch.randn(3, 4, 5, 2))
+
+
+def test_the_cell_owns_the_weights_and_runs_one_step():
+    """As Keras's: ``layer.cell`` is a ConvLSTMCell named conv_lstm_cell holding the weights;
+    one call of the cell is one timestep of the layer."""
+    layer = tkeras.layers.ConvLSTM2D(3, 3, padding="same", return_state=True)
+    x = torch.randn(2, 1, 5, 4, 2)
+    out, h, c = layer(x)
+    cell = layer.cell
+    assert type(cell).__name__ == "ConvLSTMCell" and cell.name == "conv_lstm_cell"
+    assert layer.kernel is cell.kernel and [w.path for w in cell.weights] == [
+        f"{layer.name}/conv_lstm_cell/{n}" for n in ("kernel", "recurrent_kernel", "bias")
+    ]
+    zeros = torch.zeros(2, 5, 4, 3)
+    step_out, (step_h, step_c) = cell(x[:, 0], [zeros, zeros])
+    torch.testing.assert_close(step_out, out)
+    torch.testing.assert_close(step_h, h)
+    torch.testing.assert_close(step_c, c)

@@ -896,13 +896,13 @@ def test_call_argument_errors():
     with pytest.raises(
         ValueError,
         match=r"LSTM 'l' expects `initial_state` to be a list of 2 "
-        r"tensor\(s\) of shape \(batch, 2\); received 1",
+        r"tensor\(s\) of shape \(3, 2\), \(3, 2\) \(batch, \*state size\); received 1\.",
     ):
         layer(x, initial_state=[torch.zeros(3, 2)])
     with pytest.raises(
         ValueError,
         match=r"LSTM 'l': each `initial_state` tensor must have shape "
-        r"\(batch, units\) = \(3, 2\); received shape \(1, 2\)",
+        r"\(3, 2\) \(batch, \*state size\); received shape \(1, 2\)",
     ):
         layer(x, initial_state=[torch.zeros(1, 2), torch.zeros(3, 2)])
     with pytest.raises(

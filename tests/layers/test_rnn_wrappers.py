@@ -1267,13 +1267,13 @@ def test_rnn_call_errors():
     x = torch.ones(3, 5, 4)
     with pytest.raises(
         ValueError,
-        match=r"RNN 'r' expects `initial_state` to hold 2 tensor\(s\) \(the cell's state_size "
-        r"is \[2, 2\]\); received 1",
+        match=r"RNN 'r' expects `initial_state` to be a list of 2 tensor\(s\) of shape "
+        r"\(3, 2\), \(3, 2\) \(batch, \*state size\); received 1\.",
     ):
         layer(x, initial_state=[torch.zeros(3, 2)])
     with pytest.raises(
         ValueError,
-        match=r"RNN 'r': an `initial_state` tensor must have shape \(3, 2\) \(batch, state "
+        match=r"RNN 'r': each `initial_state` tensor must have shape \(3, 2\) \(batch, \*state "
         r"size\); received shape \(1, 2\)",
     ):
         layer(x, initial_state=[torch.zeros(1, 2), torch.zeros(3, 2)])

@@ -32,8 +32,9 @@ Per thread (``thread_state()``; each thread starts from the defaults):
 
 Process-wide (``PROCESS``), as in Keras where these are module globals: the settings of
 ``tkeras.config`` (``set_floatx`` applies to every thread, as do its switches), the registry of
-``register_keras_serializable`` and ``losses_seen``, set once any layer has added a loss or got
-a regularizer (a hint some callers use to skip collecting losses; never a behaviour switch).
+``register_keras_serializable`` and ``route_epoch``, a counter that tells layers to recompute
+their cached routing (layers/layer_call.py); whether a model collects losses or passes masks is
+decided per model from its own layers, never by a process-wide flag.
 """
 
 from __future__ import annotations
@@ -85,7 +86,6 @@ class _ProcessState:
         "floatx",
         "image_data_format",
         "floatx_dtype",
-        "losses_seen",
         "route_epoch",
     )
 
@@ -97,7 +97,6 @@ class _ProcessState:
         self.device: Any = None
         self.custom_objects: dict[str, Any] = {}
         self.custom_names: dict[Any, str] = {}
-        self.losses_seen = False
         # keras.config's switches: flash attention, interactive logging, epoch/step caps.
         self.config_switches: dict[str, Any] = {
             "flash_attention": None,

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from tkeras.backend.global_state import PROCESS, thread_state
+from tkeras.backend.global_state import thread_state
 from tkeras.models.symbolic import KerasTensor
 
 # This thread's call state (the object is per thread; reading it is cheap).
@@ -16,25 +16,6 @@ _STATE = thread_state()
 
 
 _FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")
-
-
-class _LossesSeen:
-    """Read-only ``_LOSSES_USED[0]``: whether any layer has added a loss or has a regularizer.
-
-    Kept for callers that only use it to skip summing ``model.losses`` (a speed hint, never a
-    behaviour switch); the flag itself lives in ``backend/global_state.py``. Call routing is
-    decided per layer (``layer_call.py``).
-    """
-
-    __slots__ = ()
-
-    def __getitem__(self, index: int) -> bool:
-        if index != 0:
-            raise IndexError(index)
-        return PROCESS.losses_seen
-
-
-_LOSSES_USED = _LossesSeen()
 
 
 def _attach_masks(outputs: Any, masks: Any) -> None:

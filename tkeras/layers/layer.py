@@ -18,7 +18,6 @@ from tkeras import config as _config
 from tkeras.backend.variable import Variable
 from tkeras.layers.call_context import (
     _FLOAT_NAMES,
-    _LOSSES_USED,
     _as_tensor,
     _attach_masks,
     _first_tensor,
@@ -49,7 +48,6 @@ from tkeras.utils.naming import auto_name
 __all__ = [
     "_BASE_KEYS",
     "_FLOAT_NAMES",
-    "_LOSSES_USED",
     "Layer",
     "_as_tensor",
     "_attach_masks",

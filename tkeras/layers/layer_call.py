@@ -211,6 +211,14 @@ class LayerCallMixin:
         self._route_epoch = PROCESS.route_epoch
         self._fast_epoch = -1 if self._routes or not self.built else self._route_epoch
 
+    def _collects_losses(self) -> bool:
+        """Whether ``losses`` can hold anything: some layer under this one (itself included)
+        adds losses or has a regularizer. Per layer, from the routing (refreshed if stale), so
+        one model adding losses never changes what another model's train step does."""
+        if self._route_epoch != PROCESS.route_epoch:
+            self._refresh_routing()
+        return bool(self._loss_owners)
+
     def _may_add_losses(self) -> bool:
         if self._adds_losses or self._activity_regularizer is not None:
             return True
@@ -229,7 +237,6 @@ def settle_routing(root: Any) -> None:
 
 def note_added_loss(layer: Layer) -> None:
     """Record that ``layer`` added a loss: the enclosing outermost call clears it next time."""
-    PROCESS.losses_seen = True
     outer = thread_state().outer
     if outer is not None and layer not in outer._loss_owners:
         outer._loss_owners = (*outer._loss_owners, layer)

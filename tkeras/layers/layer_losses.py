@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from tkeras import regularizers
-from tkeras.backend.global_state import PROCESS
 from tkeras.backend.variable import Variable
 from tkeras.layers.call_context import _flat_tensors
 from tkeras.layers.layer_call import bump_routing, note_added_loss
@@ -90,7 +89,6 @@ class LayerLossesMixin:
             self.__dict__.pop("forward", None)
         else:
             self.__dict__["forward"] = self._forward_with_activity_loss
-            PROCESS.losses_seen = True
             bump_routing()
 
     def _forward_with_activity_loss(self, *args: Any, **kwargs: Any) -> Any:

@@ -9,7 +9,6 @@ import numpy as np
 import torch
 
 from tkeras import constraints, initializers, regularizers
-from tkeras.backend.global_state import PROCESS
 from tkeras.backend.layout import IDENTITY, Layout
 from tkeras.backend.variable import Variable
 from tkeras.layers.call_context import _torch_dtype
@@ -135,7 +134,6 @@ class LayerWeightsMixin:
         )
         if regularizer is not None:
             var.regularizer = regularizer
-            PROCESS.losses_seen = True
             bump_routing()
         if constraint is not None:
             var.constraint = constraint

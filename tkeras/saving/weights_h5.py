@@ -58,14 +58,6 @@ def _name_key(name: str) -> str:
     return f"~{name}" if name.startswith("_") else name
 
 
-def _is_rnn(layer: Any) -> bool:
-    """A ConvLSTM, whose weights Keras keeps on a cell sublayer (SimpleRNN, LSTM and GRU hold
-    their cell as ``cell``, which the walk visits like any sublayer)."""
-    from tkeras.layers.rnn.conv_lstm import _ConvLSTM
-
-    return isinstance(layer, _ConvLSTM)
-
-
 def _has_layer(value: Any) -> bool:
     from tkeras.layers.layer import Layer
 
@@ -164,11 +156,6 @@ def _visit(obj: Any, path: str, out: list[Saveable], visited: set[int]) -> None:
         return
     if isinstance(obj, TorchModuleWrapper):
         out.append(Saveable(path, obj.name, obj, "torch_module"))
-        return
-    if _is_rnn(obj):
-        # Keras keeps a recurrent layer's weights on its cell sublayer.
-        out.append(Saveable(path, obj.name, obj, "layer"))
-        out.append(Saveable(_join(path, "cell"), obj._cell_name, obj, "layer", own_variables(obj)))
         return
     out.append(Saveable(path, obj.name, obj, "layer", own_variables(obj), overrides_hooks(obj)))
     for attr, child in _children(obj):

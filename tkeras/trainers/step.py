@@ -20,7 +20,6 @@ import torch
 
 from tkeras import config
 from tkeras.backend import global_state
-from tkeras.layers.layer import _LOSSES_USED
 from tkeras.trainers.data_utils import flatten, pack, to_tensor, tree_map
 from tkeras.trainers.optim import is_torch_optimizer
 
@@ -72,7 +71,7 @@ def build_model(model: Any, x: Any) -> None:
 def add_model_losses(model: Any, loss: torch.Tensor | None) -> torch.Tensor:
     """``loss`` plus the terms layers added with ``add_loss`` in the last call (Keras's
     ``model.losses``); ValueError when there is no loss at all."""
-    extra = model.losses if _LOSSES_USED[0] else ()
+    extra = model.losses if model._collects_losses() else ()
     for term in extra:
         term = term if term.is_floating_point() else term.to(config.floatx_torch())
         loss = term.sum() if loss is None else loss + term.sum()
@@ -183,7 +182,7 @@ class DefaultStep:
         loss_fn = (
             _no_loss if compile_loss is None else (compile_loss.single_output_fn() or compile_loss)
         )
-        used = _LOSSES_USED
+        collects = model._collects_losses
         add = model._loss_tracker.add
         update = None
         if metrics is not None and metrics.metrics:
@@ -193,7 +192,7 @@ class DefaultStep:
 
             def test_step(x: Any, y: Any, sw: Any) -> None:
                 y_pred, loss = forward(x, y, sw)
-                if used[0] or loss is None:
+                if loss is None or collects():
                     loss = add_model_losses(model, loss)
                 add(loss, x.shape[0] if x.__class__ is torch.Tensor else _batch_size(x))
                 if update is not None:
@@ -208,7 +207,7 @@ class DefaultStep:
 
         def train_step(x: Any, y: Any, sw: Any) -> None:
             y_pred, loss = forward(x, y, sw)
-            if used[0] or loss is None:
+            if loss is None or collects():
                 loss = add_model_losses(model, loss)
             if has_params:
                 zero_grad(set_to_none=True)

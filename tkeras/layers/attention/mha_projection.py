@@ -1,4 +1,5 @@
-"""MultiHeadAttention's projections: Keras's EinsumDense kernels stored as ``nn.Linear`` weights."""
+"""MultiHeadAttention's projections: Keras's EinsumDense kernels stored as ``nn.Linear`` weights,
+and the half of MultiHeadAttention that makes them and adds their activity penalties."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from tkeras.backend.layout import FlatBias, Projection
-from tkeras.layers.layer import Layer
+from tkeras.layers.layer import Layer, add_activity_loss
 
 _FLAT_BIAS = FlatBias()
 
@@ -93,3 +94,37 @@ def projection_for(owner: Any, in_shape: tuple, out_shape: tuple, name: str) -> 
         bias_constraint=owner._bias_constraint,
         name=name,
     )
+
+
+class MHAProjectionsMixin:
+    """MultiHeadAttention's projections (mixed into it; not used on its own): how each is made,
+    Keras's properties that return them, and their activity penalties."""
+
+    @property
+    def query_dense(self) -> _Projection:
+        return self._query_dense
+
+    @property
+    def key_dense(self) -> _Projection:
+        return self._key_dense
+
+    @property
+    def value_dense(self) -> _Projection:
+        return self._value_dense
+
+    @property
+    def output_dense(self) -> _Projection:
+        return self._output_dense
+
+    def _projection(self, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
+        return projection_for(self, in_shape, out_shape, name)
+
+    def _add_projection_losses(self, q: Any, k: Any, v: Any, gate: Any, out: Any) -> None:
+        # Keras's EinsumDense sublayers each add the activity penalty of their own output.
+        regularizer = self._projection_activity_regularizer
+        pairs = [(self._query_dense, q), (self._key_dense, k), (self._value_dense, v)]
+        if gate is not None:
+            pairs.append((self._gate_dense, gate))
+        pairs.append((self._output_dense, out))
+        for projection, output in pairs:
+            add_activity_loss(projection, regularizer, output)

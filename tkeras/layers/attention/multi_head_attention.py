@@ -29,15 +29,17 @@ from tkeras.layers.attention.mha_kernels import (
     _attention_equations,
 )
 from tkeras.layers.attention.mha_masks import MHAMasksMixin
-from tkeras.layers.attention.mha_projection import _Projection, projection_for
+from tkeras.layers.attention.mha_projection import MHAProjectionsMixin
 from tkeras.layers.attention.mha_shapes import MHAShapesMixin
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import Layer, add_activity_loss, resolve_training
+from tkeras.layers.layer import Layer, resolve_training
 from tkeras.layers.validation import positive_int
 from tkeras.layers.validation import rate as check_rate
 
 
-class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
+class MultiHeadAttention(
+    MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, MHAProjectionsMixin, Layer
+):
     """Multi-head attention (Vaswani et al., 2017): ``layer(query, value, key=None, ...)``.
 
     Projects ``query`` ``(B, T, dim)`` to ``num_heads`` heads of ``key_dim``, ``key``
@@ -150,7 +152,10 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
                     f"{who}: `attention_axes` must be an int, list, or tuple of "
                     f"ints. Received: attention_axes={attention_axes!r}"
                 )
-            attention_axes = tuple(attention_axes)
+            # Kept as given (a list stays a list), as Keras's config writes it.
+            attention_axes = (
+                attention_axes if isinstance(attention_axes, list) else tuple(attention_axes)
+            )
         self._attention_axes = attention_axes
         if sliding_window is not None and (
             isinstance(sliding_window, bool)
@@ -226,22 +231,6 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
     def attention_axes(self) -> tuple[int, ...] | None:
         return self._attention_axes
 
-    @property
-    def query_dense(self) -> _Projection:
-        return self._query_dense
-
-    @property
-    def key_dense(self) -> _Projection:
-        return self._key_dense
-
-    @property
-    def value_dense(self) -> _Projection:
-        return self._value_dense
-
-    @property
-    def output_dense(self) -> _Projection:
-        return self._output_dense
-
     # ------------------------------------------------------------------ build
 
     def build(self, query_shape: tuple, value_shape: tuple, key_shape: tuple | None = None) -> None:
@@ -303,9 +292,6 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
         self.built = True
         self._build_shape = [query_shape, value_shape, key_shape]
         self._output_shape = self.compute_output_shape(query_shape, value_shape, key_shape)
-
-    def _projection(self, in_shape: tuple, out_shape: tuple, name: str) -> _Projection:
-        return projection_for(self, in_shape, out_shape, name)
 
     # ------------------------------------------------------------------ call
 
@@ -381,18 +367,9 @@ class MultiHeadAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer):
             return out, scores
         return out
 
-    def _add_projection_losses(self, q: Any, k: Any, v: Any, gate: Any, out: Any) -> None:
-        # Keras's EinsumDense sublayers each add the activity penalty of their own output.
-        regularizer = self._projection_activity_regularizer
-        pairs = [(self._query_dense, q), (self._key_dense, k), (self._value_dense, v)]
-        if gate is not None:
-            pairs.append((self._gate_dense, gate))
-        pairs.append((self._output_dense, out))
-        for projection, output in pairs:
-            add_activity_loss(projection, regularizer, output)
-
     def get_config(self) -> dict[str, Any]:
         cfg = super().get_config()
+        cfg["output_shape"] = self._out_dims  # Keras writes an int as a 1-tuple
         if self._projection_activity_regularizer is not None:
             cfg["activity_regularizer"] = self._projection_activity_regularizer
         return cfg

@@ -70,7 +70,7 @@ class AlphaDropout(_Noise):
                 "`noise_shape`. Expected a tuple or list of positive integers or None. "
                 f"Received: noise_shape={noise_shape!r}"
             )
-        return dims
+        return list(dims) if isinstance(noise_shape, list) else dims  # as given, as Keras keeps it
 
     def _mask_shape(self, inputs: torch.Tensor) -> tuple:
         shape = inputs.shape

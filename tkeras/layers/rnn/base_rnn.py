@@ -16,36 +16,12 @@ from typing import Any
 import torch
 
 from tkeras.layers.input_spec import InputSpec
-from tkeras.layers.layer import resolve_training
 from tkeras.layers.rnn import _nest
-from tkeras.layers.rnn.base_recurrent import _RecurrentLayer
+from tkeras.layers.rnn.base_recurrent import CELL_ATTRIBUTES, _RecurrentLayer, read_through
 from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
 
 # The cell's arguments and weights, read through the layer as Keras's properties do.
-_CELL_ATTRIBUTES = (
-    "units",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "seed",
-    "implementation",
-    "unit_forget_bias",
-    "reset_after",
-    "kernel",
-    "recurrent_kernel",
-    "bias",
-)
+_CELL_ATTRIBUTES = ("units", "implementation", "reset_after", *CELL_ATTRIBUTES)
 
 
 class _BaseRNN(_RecurrentLayer):
@@ -102,12 +78,6 @@ class _BaseRNN(_RecurrentLayer):
 
     # ------------------------------------------------------------------ build
 
-    def _input_hint(self) -> str:
-        return (
-            "Recurrent layers take (batch, timesteps, features); for a single timestep add a "
-            "time axis, e.g. x[:, None, :]."
-        )
-
     def build(self, input_shape: tuple) -> None:
         batch, in_dim = input_shape[0], input_shape[-1]
         if self.stateful:
@@ -117,79 +87,17 @@ class _BaseRNN(_RecurrentLayer):
             cell.build_from_shape((batch, in_dim))
             _nest.nest_paths(self, cell)
         if self.stateful:
-            self._state_names = tuple(f"_state_{i}" for i in range(self._num_states))
-            for state_name in self._state_names:
-                self.register_buffer(state_name, torch.zeros(batch, cell.units), persistent=False)
+            like = torch.empty((), dtype=self.compute_dtype_torch)
+            self._make_stored_states(cell._zero_state(batch, like))
         self._input_dim = in_dim
         self.input_spec = InputSpec(ndim=3, axes={-1: in_dim})
 
-    # ------------------------------------------------------------------ call
+    # ------------------------------------------------------------------ call hooks
 
-    def call(
-        self,
-        inputs: torch.Tensor,
-        initial_state: Any = None,
-        mask: Any = None,
-        training: bool | None = None,
-    ) -> Any:
-        if inputs.shape[2] != self._input_dim:
+    def _check_sequences(self, sequences: torch.Tensor) -> None:
+        if sequences.shape[2] != self._input_dim:
             # torch.lstm on CPU does not check the feature size (it reads past the input).
-            self._check_input(inputs)
-        cell = self.cell
-        training = cell._has_dropout and resolve_training(self, training)
-        if initial_state is not None:
-            states = self._given_states(initial_state, inputs)
-        elif self.stateful:
-            states = self._stateful_states(inputs)
-        else:
-            zeros = inputs.new_zeros((inputs.shape[0], cell.units))
-            states = (zeros,) * self._num_states
-        x = inputs.flip(1) if self.go_backwards else inputs
-        if mask is not None:
-            mask = self._check_mask(mask, inputs)
-        last, sequence, states = cell._run_sequence(
-            x,
-            states,
-            mask,
-            training,
-            self._fused,
-            self.zero_output_for_mask,
-            self.return_sequences,
-        )
-        if self.stateful:
-            for state_name, state in zip(self._state_names, states):
-                setattr(self, state_name, state.detach())
-        output = sequence if self.return_sequences else last
-        if self.return_state:
-            return (output, *states)
-        return output
-
-    def _given_states(self, initial_state: Any, inputs: torch.Tensor) -> tuple:
-        states = (
-            list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-        )
-        name, units = type(self).__name__, self.cell.units
-        if len(states) != self._num_states:
-            raise ValueError(
-                f"{name} {self.name!r} expects `initial_state` to be a list of "
-                f"{self._num_states} tensor(s) of shape (batch, {units}); "
-                f"received {len(states)}."
-            )
-        want = (inputs.shape[0], units)
-        out = []
-        for s in states:
-            s = torch.as_tensor(s, dtype=inputs.dtype, device=inputs.device)
-            if tuple(s.shape) != want:
-                raise ValueError(
-                    f"{name} {self.name!r}: each `initial_state` tensor must have "
-                    f"shape (batch, units) = {want}; received shape "
-                    f"{tuple(s.shape)}."
-                )
-            out.append(s)
-        return tuple(out)
-
-    def _stateful_states(self, inputs: torch.Tensor) -> tuple:
-        return tuple(self._stored_states(inputs))
+            self._check_input(sequences)
 
     def _check_mask(self, mask: Any, inputs: torch.Tensor) -> torch.Tensor:
         if self.use_cudnn is True:
@@ -198,10 +106,9 @@ class _BaseRNN(_RecurrentLayer):
                 "fused (cuDNN) kernel does not support a `mask`. Pass use_cudnn='auto' to fall "
                 "back to the step loop."
             )
-        mask = self._bool_mask(mask, inputs)
-        return mask.flip(1) if self.go_backwards else mask
+        return super()._check_mask(mask, inputs)
 
-    # ------------------------------------------------------------------ states, shapes, masks
+    # ------------------------------------------------------------------ shapes
 
     def compute_output_shape(self, input_shape: Any, initial_state_shape: Any = None) -> Any:
         batch, steps, units = input_shape[0], input_shape[1], self.cell.units
@@ -211,9 +118,4 @@ class _BaseRNN(_RecurrentLayer):
         return output
 
 
-def _cell_attribute(name: str) -> property:
-    return property(lambda self: getattr(self.cell, name), doc=f"The cell's ``{name}``.")
-
-
-for _name in _CELL_ATTRIBUTES:
-    setattr(_BaseRNN, _name, _cell_attribute(_name))
+read_through(_BaseRNN, _CELL_ATTRIBUTES)

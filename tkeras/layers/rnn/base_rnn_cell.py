@@ -36,6 +36,18 @@ from tkeras.layers.rnn.base_recurrent import _SeededDropout
 from tkeras.layers.validation import positive_int
 from tkeras.layers.validation import rate as check_rate
 
+
+def plain(fn: Any) -> Any:
+    """The function under tkeras.activations' symbolic-op wrapper (a module imported while
+    tkeras.activations is still loading sees the unwrapped functions, later ones the wrapped)."""
+    return getattr(fn, "__wrapped__", fn)
+
+
+def is_one_of(fn: Any, *candidates: Any) -> bool:
+    """Whether activation ``fn`` is one of ``candidates``, wrapped or not."""
+    return any(plain(fn) is plain(c) for c in candidates)
+
+
 # torch's fused-kernel weights: (w_ih, w_hh, b_ih, b_hh), torch's layout and gate order.
 TorchWeights = tuple[torch.Tensor, torch.Tensor, Any, Any]
 

@@ -8,7 +8,7 @@ import torch
 
 from tkeras import activations
 from tkeras.layers.rnn import _steps
-from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
+from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell, is_one_of
 
 
 class GRUCell(_BaseRNNCell):
@@ -103,8 +103,8 @@ class GRUCell(_BaseRNNCell):
     def _fused_activations_ok(self) -> bool:
         return (
             self.reset_after
-            and self.activation in (activations.tanh, torch.tanh)
-            and self.recurrent_activation in (activations.sigmoid, torch.sigmoid)
+            and is_one_of(self.activation, activations.tanh, torch.tanh)
+            and is_one_of(self.recurrent_activation, activations.sigmoid, torch.sigmoid)
         )
 
     def _cudnn_unsupported_reason(self) -> str:

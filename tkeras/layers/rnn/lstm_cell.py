@@ -8,7 +8,7 @@ import torch
 
 from tkeras import activations, initializers
 from tkeras.layers.rnn import _steps
-from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
+from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell, is_one_of
 
 
 class LSTMCell(_BaseRNNCell):
@@ -98,9 +98,8 @@ class LSTMCell(_BaseRNNCell):
         )
 
     def _fused_activations_ok(self) -> bool:
-        return self.activation in (activations.tanh, torch.tanh) and self.recurrent_activation in (
-            activations.sigmoid,
-            torch.sigmoid,
+        return is_one_of(self.activation, activations.tanh, torch.tanh) and is_one_of(
+            self.recurrent_activation, activations.sigmoid, torch.sigmoid
         )
 
     def _bias_init(self) -> Any:

@@ -96,15 +96,8 @@ class RNN(_RecurrentLayer):
         self.state_size = [state_size] if self.single_state else list(state_size)
         self._builtin = type(cell) in _BUILTIN_CELLS
         self._fused = self._builtin and not self.unroll and cell._fused_ok
-        self._state_names: tuple[str, ...] = ()
-        self._state_structure: Any = None
+        self._num_states = len(self.state_size)
         self.input_spec = InputSpec(min_ndim=3)
-
-    def _input_hint(self) -> str:
-        return (
-            "Recurrent layers take (batch, timesteps, features); for a single timestep add a "
-            "time axis, e.g. x[:, None, :]."
-        )
 
     def build(self, sequences_shape: tuple, initial_state_shape: Any = None) -> None:
         cell = self.cell
@@ -125,58 +118,23 @@ class RNN(_RecurrentLayer):
         if self.stateful:
             batch = sequences_shape[0]
             self._check_static_batch(batch, sequences_shape)
-            states = _initial_state(cell, batch, torch.empty((), dtype=_config.floatx_torch()))
-            leaves = _nest.flatten(states)
-            self._state_structure = _nest.pack(states, range(len(leaves)))
-            self._state_names = tuple(f"_state_{i}" for i in range(len(leaves)))
-            for state_name, state in zip(self._state_names, leaves):
-                self.register_buffer(state_name, state, persistent=False)
+            like = torch.empty((), dtype=self.compute_dtype_torch)
+            self._make_stored_states(_initial_state(cell, batch, like))
 
     # ------------------------------------------------------------------ call
 
-    def call(
-        self,
-        sequences: torch.Tensor,
-        initial_state: Any = None,
-        mask: Any = None,
-        training: bool | None = None,
-    ) -> Any:
-        if initial_state is not None:
-            states = self._given_states(initial_state, sequences)
-        elif self.stateful:
-            states = self._stateful_states(sequences)
-        else:
-            states = _initial_state(self.cell, sequences.shape[0], sequences)
-        x = sequences.flip(1) if self.go_backwards else sequences
-        if mask is not None:
-            mask = self._check_mask(mask, sequences)
-        training = resolve_training(self, training)
-        flat = tuple(_nest.flatten(states))
-        if self._builtin:
-            if sequences.shape[-1] != self.cell.kernel.shape[0]:
-                self._check_input(sequences)
-            last, sequence, flat = self._run_builtin(x, flat, mask, training)
-        else:
-            last, sequence, flat = self._run_cell(x, states, flat, mask, training)
-        if self.stateful:
-            for state_name, state in zip(self._state_names, flat):
-                setattr(self, state_name, state.detach())
-        output = sequence if self.return_sequences else last
-        if self.return_state:
-            return (output, *_nest.pack(states, flat))
-        return output
+    def _check_sequences(self, sequences: torch.Tensor) -> None:
+        if self._builtin and sequences.shape[-1] != self.cell.kernel.shape[0]:
+            self._check_input(sequences)
 
-    def _run_builtin(self, x: torch.Tensor, flat: tuple, mask: Any, training: bool) -> tuple:
-        """A tkeras cell's sequence: its fused kernel, or its step over projected inputs."""
-        return self.cell._run_sequence(
-            x,
-            flat,
-            mask,
-            training,
-            self._fused,
-            self.zero_output_for_mask,
-            self.return_sequences,
-        )
+    def _zero_states(self, inputs: torch.Tensor) -> list:
+        return _initial_state(self.cell, inputs.shape[0], inputs)
+
+    def _run(self, x: torch.Tensor, states: list, flat: tuple, mask: Any, training: Any):
+        if self._builtin:
+            # A tkeras cell's sequence: its fused kernel, or its step over projected inputs.
+            return super()._run(x, states, flat, mask, training)
+        return self._run_cell(x, states, flat, mask, resolve_training(self, training))
 
     def _run_cell(self, x: torch.Tensor, states: list, flat: tuple, mask: Any, training: bool):
         """Any cell, called once per step on its nested states, as Keras's ``backend.rnn``."""
@@ -203,53 +161,11 @@ class RNN(_RecurrentLayer):
         finally:
             _reset_dropout_masks(cell)
 
-    def _given_states(self, given: Any, inputs: torch.Tensor) -> list:
-        template = _initial_state(self.cell, inputs.shape[0], inputs)
-        want = _nest.flatten(template)
-        leaves = _nest.flatten(given)
-        if len(leaves) != len(want):
-            raise ValueError(
-                f"RNN {self.name!r} expects `initial_state` to hold {len(want)} tensor(s) "
-                f"(the cell's state_size is {self.cell.state_size!r}); received {len(leaves)}."
-            )
-        out = []
-        for s, w in zip(leaves, want):
-            s = torch.as_tensor(s, dtype=inputs.dtype, device=inputs.device)
-            if s.shape != w.shape:
-                raise ValueError(
-                    f"RNN {self.name!r}: an `initial_state` tensor must have shape "
-                    f"{tuple(w.shape)} (batch, state size); received shape {tuple(s.shape)}."
-                )
-            out.append(s)
-        return _nest.pack(template, out)
-
-    def _stateful_states(self, inputs: torch.Tensor) -> list:
-        return _nest.pack(self._state_structure, self._stored_states(inputs))
-
-    def _check_mask(self, mask: Any, inputs: torch.Tensor) -> torch.Tensor:
-        mask = torch.as_tensor(mask, device=inputs.device)
-        want = tuple(inputs.shape[:2])
-        if tuple(mask.shape) != want:
-            raise ValueError(
-                f"RNN {self.name!r}: `mask` must have shape (batch, timesteps) = {want}; "
-                f"received shape {tuple(mask.shape)}."
-            )
-        if mask.dtype != torch.bool:
-            mask = mask.bool()
-        return mask.flip(1) if self.go_backwards else mask
-
     # ------------------------------------------------------------------ states, shapes, masks
 
     def get_initial_state(self, batch_size: int) -> list:
         """The cell's initial states for ``batch_size`` rows (zeros unless the cell says)."""
         return _initial_state(self.cell, batch_size, torch.empty((), dtype=_config.floatx_torch()))
-
-    @property
-    def states(self) -> Any:
-        """The stateful layer's current states, nested as the cell's; None if not stateful."""
-        if not self._state_names:
-            return None
-        return _nest.pack(self._state_structure, [getattr(self, n) for n in self._state_names])
 
     def compute_output_shape(self, sequences_shape: Any, initial_state_shape: Any = None) -> Any:
         batch, steps = sequences_shape[0], sequences_shape[1]
@@ -271,13 +187,6 @@ class RNN(_RecurrentLayer):
         if self.return_state:
             return (output, *states_shape)
         return output
-
-    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
-        mask = _nest.flatten(mask)[0]
-        output_mask = mask if self.return_sequences else None
-        if self.return_state:
-            return [output_mask] + [None] * len(self.state_size)
-        return output_mask
 
 
 def _reset_dropout_masks(cell: Any) -> None:

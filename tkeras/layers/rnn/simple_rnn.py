@@ -5,21 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import torch
-import torch.nn.functional as F
-
-from tkeras import activations
 from tkeras.layers.rnn.base_rnn import _BaseRNN
 from tkeras.layers.rnn.simple_rnn_cell import SimpleRNNCell
-
-# Activations torch has a fused SimpleRNN kernel for.
-_FUSED_KERNELS = {
-    activations.tanh: torch.rnn_tanh,
-    torch.tanh: torch.rnn_tanh,
-    activations.relu: torch.rnn_relu,
-    torch.relu: torch.rnn_relu,
-    F.relu: torch.rnn_relu,
-}
 
 
 class SimpleRNN(_BaseRNN):
@@ -135,3 +122,9 @@ class SimpleRNN(_BaseRNN):
             unroll=unroll,
             **kwargs,
         )
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        # Keras's SimpleRNN never writes its seed (its cell's config has it).
+        config.pop("seed", None)
+        return config

@@ -9,13 +9,13 @@ import torch.nn.functional as F
 
 from tkeras import activations
 from tkeras.layers.rnn import _steps
-from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell
+from tkeras.layers.rnn.base_rnn_cell import _BaseRNNCell, plain
 
 # Activations torch has a fused SimpleRNN kernel for.
 _FUSED_KERNELS = {
-    activations.tanh: torch.rnn_tanh,
+    plain(activations.tanh): torch.rnn_tanh,
     torch.tanh: torch.rnn_tanh,
-    activations.relu: torch.rnn_relu,
+    plain(activations.relu): torch.rnn_relu,
     torch.relu: torch.rnn_relu,
     F.relu: torch.rnn_relu,
 }
@@ -103,7 +103,7 @@ class SimpleRNNCell(_BaseRNNCell):
         )
 
     def _fused_activations_ok(self) -> bool:
-        self._fused_kernel = _FUSED_KERNELS.get(self.activation)
+        self._fused_kernel = _FUSED_KERNELS.get(plain(self.activation))
         return self._fused_kernel is not None
 
     def _cudnn_unsupported_reason(self) -> str:
