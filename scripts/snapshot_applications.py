@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "applications"))
 import keras  # noqa: E402
 from _parity import (  # noqa: E402
     ALL_MODELS,
+    fill_gain,
     fill_weights,
     snapshot_kwargs,
     snapshot_outputs,
@@ -62,11 +63,11 @@ def main() -> None:
             old = json.load(f)
         if old.get("keras_version") == keras.__version__:
             result = {"outputs": {}, **old}
-    for name in sys.argv[1:] or ALL_MODELS:
-        if name not in result["models"] or name not in result["outputs"]:
+    for name in sys.argv[1:] or ALL_MODELS:  # names given: recorded again
+        if sys.argv[1:] or name not in result["models"] or name not in result["outputs"]:
             model = keras_model(name)
             result["models"][name] = summary(model)
-            fill_weights(model)
+            fill_weights(model, fill_gain(name))
             result["outputs"][name] = snapshot_outputs(model, name)
             print(name, result["models"][name], flush=True)
             _write(result)

@@ -132,10 +132,23 @@ def _draw(start: int, n: int) -> np.ndarray:
     return out
 
 
-def fill_weights(model) -> None:
+# Deep EfficientNets turn chaotic with He-uniform kernels (their float rounding, e.g. 1 vs 2
+# threads, grows to O(1) differences): recorded with the largest gain that stays stable.
+FILL_GAIN = {
+    **{f"EfficientNetB{i}": 1.4 for i in range(4, 8)},
+    **{f"EfficientNetV2{v}": 1.0 for v in ("B1", "B2", "B3", "S", "M", "L")},
+}
+
+
+def fill_gain(name: str) -> float:
+    return FILL_GAIN.get(name, 2.0)
+
+
+def fill_weights(model, gain: float = 2.0) -> None:
     """Give ``model`` the same weights in Keras and tkeras, from its layer order alone.
 
-    Kernels are He-uniform for their fan-in; vectors (biases, BatchNormalization's four, scales)
+    Kernels are uniform with variance ``gain / fan_in`` (2: He-uniform; ``FILL_GAIN`` for the
+    networks that turn chaotic with it); vectors (biases, BatchNormalization's four, scales)
     are uniform in [0.5, 1.5], so variances stay positive. Integer variables keep their value.
     Cheaper than drawing from an RNG (a cyclic read of one pool), so snapshots of Keras's
     outputs for the largest models can be reproduced in tkeras within the suite's time.
@@ -158,7 +171,7 @@ def fill_weights(model) -> None:
             offset += n + 101
             if len(shape) >= 2:
                 axes = shape[:-2] if (type(layer).__name__, i) in _DEPTHWISE else shape[:-1]
-                bound = math.sqrt(6.0 / max(1, math.prod(axes)))
+                bound = math.sqrt(3.0 * gain / max(1, math.prod(axes)))
                 x *= 2 * bound
                 x -= bound
             else:

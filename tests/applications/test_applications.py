@@ -33,6 +33,7 @@ from ._parity import (
     compare,
     compare_structure,
     copy_weights,
+    fill_gain,
     fill_weights,
     images,
     snapshot_kwargs,
@@ -168,7 +169,7 @@ def test_matches_keras_snapshot(name, cheap_init):
     its outputs with the snapshot's deterministic weights, against Keras's recorded ones."""
     model = _build(tkeras, name, **snapshot_kwargs(name))
     assert summary(model) == SNAPSHOT["models"][name]
-    fill_weights(model)
+    fill_weights(model, fill_gain(name))
     assert_matches_snapshot_outputs(snapshot_outputs(model, name), name)
 
 
