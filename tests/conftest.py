@@ -31,7 +31,16 @@ def _seed_every_test(request):
         sys.modules["keras"].utils.set_random_seed(seed)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", help="also run the tests marked slow")
+
+
 def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--runslow"):
+        skip_slow = pytest.mark.skip(reason="slow: run with --runslow")
+        for item in items:
+            if "slow" in item.keywords:
+                item.add_marker(skip_slow)
     has_gpu = torch.cuda.is_available() or (
         getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
 import re
 
 import numpy as np
+import torch
 
 # Smallest input each family accepts (include_top=True needs a static shape).
 MIN_SIZE = {"InceptionV3": 75, "InceptionResNetV2": 75, "Xception": 71}
@@ -26,7 +29,13 @@ ALL_MODELS = (
 def snapshot_kwargs(name: str) -> dict:
     """The configuration the structure snapshot records: the top included, 7 classes."""
     size = MIN_SIZE.get(name, 32)
-    return dict(weights=None, include_top=True, classes=7, input_shape=(size, size, 3))
+    return dict(
+        weights=None,
+        include_top=True,
+        classes=7,
+        input_shape=(size, size, 3),
+        classifier_activation=None,
+    )
 
 
 def _snake(name: str) -> str:
@@ -99,3 +108,87 @@ def compare(kmodel, tmodel, shape, pixels=False, atol=1e-4) -> float:
     copy_weights(kmodel, tmodel)
     x = images(shape, pixels)
     return assert_same_outputs(kmodel, tmodel, x, atol=atol)
+
+
+# ------------------------------------------------------------ deterministic weights (snapshots)
+
+POOL_SIZE = 16_777_213  # a prime: a weight larger than the pool repeats off its channel strides
+# The kernel's input axes are all but the last, except for depthwise kernels (kh, kw, c, m).
+_DEPTHWISE = {("DepthwiseConv2D", 0), ("SeparableConv2D", 0)}
+
+
+@functools.lru_cache(maxsize=1)
+def _pool() -> np.ndarray:
+    return np.random.default_rng(1234).random(POOL_SIZE, dtype=np.float32)
+
+
+def _draw(start: int, n: int) -> np.ndarray:
+    """``n`` values of the random pool read cyclically from ``start`` (a copy, no RNG cost)."""
+    pool, out, pos = _pool(), np.empty(n, np.float32), 0
+    while pos < n:
+        m = min(n - pos, POOL_SIZE - start)
+        out[pos : pos + m] = pool[start : start + m]
+        pos, start = pos + m, 0
+    return out
+
+
+# Deep EfficientNets turn chaotic with He-uniform kernels (their float rounding, e.g. 1 vs 2
+# threads, grows to O(1) differences): recorded with the largest gain that stays stable.
+FILL_GAIN = {
+    **{f"EfficientNetB{i}": 1.4 for i in range(4, 8)},
+    **{f"EfficientNetV2{v}": 1.0 for v in ("B1", "B2", "B3", "S", "M", "L")},
+}
+
+
+def fill_gain(name: str) -> float:
+    return FILL_GAIN.get(name, 2.0)
+
+
+def fill_weights(model, gain: float = 2.0) -> None:
+    """Give ``model`` the same weights in Keras and tkeras, from its layer order alone.
+
+    Kernels are uniform with variance ``gain / fan_in`` (2: He-uniform; ``FILL_GAIN`` for the
+    networks that turn chaotic with it); vectors (biases, BatchNormalization's four, scales)
+    are uniform in [0.5, 1.5], so variances stay positive. Integer variables keep their value.
+    Cheaper than drawing from an RNG (a cyclic read of one pool), so snapshots of Keras's
+    outputs for the largest models can be reproduced in tkeras within the suite's time.
+    """
+    offset = 0
+    for layer in model.layers:
+        variables = layer.weights
+        if not variables:
+            continue
+        current = None
+        values = []
+        for i, v in enumerate(variables):
+            shape = tuple(int(d) for d in v.shape)
+            if not str(v.dtype).removeprefix("torch.").startswith(("float", "bfloat")):
+                current = current if current is not None else layer.get_weights()
+                values.append(current[i])
+                continue
+            n = math.prod(shape)
+            x = _draw(offset % POOL_SIZE, n)
+            offset += n + 101
+            if len(shape) >= 2:
+                axes = shape[:-2] if (type(layer).__name__, i) in _DEPTHWISE else shape[:-1]
+                bound = math.sqrt(3.0 * gain / max(1, math.prod(axes)))
+                x *= 2 * bound
+                x -= bound
+            else:
+                x += 0.5
+            values.append(x.reshape(shape))
+        layer.set_weights(values)
+
+
+def snapshot_outputs(model, name: str) -> list:
+    """The model's outputs on the snapshot's images (two, so the output must depend on them)."""
+    size = MIN_SIZE.get(name, 32)
+    x = torch.from_numpy(images((size, size, 3), pixels=takes_pixels(name), batch=2))
+    with torch.no_grad():
+        out = model(x, training=False)
+    return np.asarray(out.detach().cpu().numpy(), dtype=np.float64).tolist()
+
+
+def takes_pixels(name: str) -> bool:
+    """Models that normalize [0, 255] pixels inside (the others get [-1, 1] images)."""
+    return name.startswith(("EfficientNet", "MobileNetV3", "ConvNeXt"))

@@ -2,9 +2,11 @@
 Keras's weights copied in), weight files (weights=<path>, "imagenet" from Keras's cache),
 preprocess_input / decode_predictions, and the argument checks.
 
-Live parity builds each family's smallest member in Keras and tkeras; every constructor is also
-compared with the recorded structure of Keras's model (keras_structures.json, written by
-scripts/snapshot_applications.py), because building the largest Keras models takes minutes.
+Live parity builds each family's smallest member in Keras and tkeras; every other constructor is
+compared with a recording of Keras's model (keras_structures.json, written by
+scripts/snapshot_applications.py): its structure, and its outputs on two images with the
+deterministic weights of ``_parity.fill_weights``, because building all the larger Keras models
+takes minutes (about 300 s on 2 cores, the suite's whole budget for this module twice over).
 """
 
 from __future__ import annotations
@@ -31,9 +33,13 @@ from ._parity import (
     compare,
     compare_structure,
     copy_weights,
+    fill_gain,
+    fill_weights,
     images,
     snapshot_kwargs,
+    snapshot_outputs,
     summary,
+    takes_pixels,
 )
 
 HERE = pathlib.Path(__file__).parent
@@ -114,7 +120,7 @@ def test_matches_keras_with_copied_weights(name, kwargs):
 ])  # fmt: skip
 def test_inception_resnet_blocks_match_keras(block_type, scale, activation):
     """InceptionResNetV2's three residual blocks with Keras's weights (the whole network, a
-    15 s Keras build, is covered by the structure snapshot)."""
+    15 s Keras build, is compared with the recording of Keras's outputs)."""
     from keras.src.applications import inception_resnet_v2 as keras_irv2
 
     from tkeras.applications import inception_resnet_v2 as ours
@@ -139,7 +145,8 @@ def _snapshot_params():
 
 @pytest.fixture
 def cheap_init(monkeypatch):
-    """Structure checks need shapes, not values: skip the random init (seconds for 300M weights)."""
+    """The snapshot checks set every weight themselves: skip the random init (seconds for 300M
+    weights)."""
     monkeypatch.setattr(
         tkeras.initializers,
         "get",
@@ -147,21 +154,56 @@ def cheap_init(monkeypatch):
     )
 
 
+def assert_matches_snapshot_outputs(got, name, atol=1e-4):
+    """Outputs within ``atol`` of Keras's recorded ones, relative to their largest value."""
+    want = np.asarray(SNAPSHOT["outputs"][name])
+    scale = np.abs(want).max()
+    # The two images' outputs differ well beyond the tolerance: the features are not dead.
+    assert np.abs(want[0] - want[1]).max() > 10 * atol * scale
+    np.testing.assert_allclose(np.asarray(got) / scale, want / scale, rtol=0, atol=atol)
+
+
 @pytest.mark.parametrize("name", _snapshot_params())
-def test_structure_matches_keras_snapshot(name, cheap_init):
-    """Layer classes, order, explicit names, weight shapes and count_params of every model."""
-    want = SNAPSHOT["models"][name]
-    got = summary(_build(tkeras, name, **snapshot_kwargs(name)))
-    assert got == want
+def test_matches_keras_snapshot(name, cheap_init):
+    """Every model: layer classes, order, explicit names, weight shapes and count_params, and
+    its outputs with the snapshot's deterministic weights, against Keras's recorded ones."""
+    model = _build(tkeras, name, **snapshot_kwargs(name))
+    assert summary(model) == SNAPSHOT["models"][name]
+    fill_weights(model, fill_gain(name))
+    assert_matches_snapshot_outputs(snapshot_outputs(model, name), name)
 
 
-def test_snapshot_is_keras_structure():
-    """The snapshot records what the installed Keras builds (checked live on one model)."""
+def test_snapshot_is_keras_structure_and_outputs():
+    """The snapshot records what the installed Keras builds and computes (checked live on one
+    model): its structure, and its outputs with ``fill_weights``'s weights."""
     assert SNAPSHOT["keras_version"] == keras.__version__
-    assert set(SNAPSHOT["models"]) == set(ALL_MODELS)
-    assert (
-        summary(_build(keras, "VGG19", **snapshot_kwargs("VGG19"))) == SNAPSHOT["models"]["VGG19"]
-    )
+    assert set(SNAPSHOT["models"]) == set(SNAPSHOT["outputs"]) == set(ALL_MODELS)
+    kmodel = _build(keras, "VGG19", **snapshot_kwargs("VGG19"))
+    assert summary(kmodel) == SNAPSHOT["models"]["VGG19"]
+    fill_weights(kmodel)
+    assert_matches_snapshot_outputs(snapshot_outputs(kmodel, "VGG19"), "VGG19", atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _snapshot_params())
+def test_matches_live_keras_with_copied_weights(name):
+    """Every other model built live in Keras too, Keras's own initial weights copied over (the
+    snapshot's check without the snapshot): about 300 s on 2 cores, so run with --runslow."""
+    size = MIN_SIZE.get(name, 32)
+    kwargs = dict(weights=None, include_top=False, input_shape=(size, size, 3))
+    kmodel = _build(keras, name, **kwargs)
+    tmodel = _build(tkeras, name, **kwargs)
+    compare(kmodel, tmodel, kwargs["input_shape"], pixels=takes_pixels(name))
+
+
+def test_fill_weights_detects_a_wrong_model(cheap_init):
+    """A snapshot comparison fails when one weight differs (a test that cannot fail is a defect)."""
+    model = _build(tkeras, "VGG19", **snapshot_kwargs("VGG19"))
+    fill_weights(model)
+    kernel, bias = model.get_layer("block5_conv4").get_weights()
+    model.get_layer("block5_conv4").set_weights([kernel, bias * 1.01])
+    with pytest.raises(AssertionError, match="Not equal to tolerance"):
+        assert_matches_snapshot_outputs(snapshot_outputs(model, "VGG19"), "VGG19")
 
 
 def test_every_keras_constructor_is_provided():

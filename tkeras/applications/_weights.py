@@ -12,7 +12,44 @@ from typing import Any
 
 from tkeras import config, layers
 from tkeras.applications import imagenet_utils
+from tkeras.models.functional import Functional
 from tkeras.models.symbolic import KerasTensor
+
+DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture).
+
+    Args:
+        include_top: include the average pooling + Dense top.
+        weights: ``None`` (random init), ``"imagenet"`` (Keras's pretrained weights, downloaded
+            once into Keras's cache) or the path of a weights file.
+        input_tensor: optional Keras tensor to use as the image input.
+        input_shape: ``(h, w, 3)`` when ``include_top=False`` (h, w >= {min_size}); default
+            ``({size}, {size}, 3)``.
+        pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
+        classes: number of classes of the top (only without ``"imagenet"`` weights).
+        classifier_activation: activation of the top layer (``None`` gives logits).
+        name: the model's name.
+
+    Inputs go through ``tkeras.applications.{module}.preprocess_input`` ({mode} mode) first.
+
+    Example:
+        >>> from tkeras.applications import {model}
+        >>> m = {model}(weights=None, include_top=False, input_shape=({min_size}, {min_size}, 3))
+        >>> m.output.shape
+        {output_shape}
+"""
+
+
+def documented(module: str, mode: str, size: int, min_size: int, output_shape: tuple):
+    """Give a constructor the shared docstring of the pool + Dense applications."""
+
+    def apply(fn):
+        fn.__doc__ = DOC.format(
+            model=fn.__name__, module=module, mode=mode, size=size, min_size=min_size,
+            output_shape=output_shape,
+        )  # fmt: skip
+        return fn
+
+    return apply
 
 
 def cache_path(fname: str, cache_subdir: str = "models") -> str:
@@ -49,6 +86,38 @@ def check_weights(weights: Any, include_top: bool, classes: int) -> None:
             "If using `weights='imagenet'` with `include_top=True`, `classes` should be 1000.  "
             f"Received classes={classes}"
         )
+
+
+def start(
+    weights: Any,
+    include_top: bool,
+    classes: int,
+    input_tensor: Any,
+    input_shape: Any,
+    default_size: int,
+    min_size: int = 32,
+) -> tuple[KerasTensor, tuple]:
+    """The beginning every application shares: Keras's checks of ``weights`` and ``classes``,
+    the input shape (default and minimum size) and the image input tensor."""
+    check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size, min_size, config.image_data_format(), include_top, weights
+    )
+    return image_input(input_tensor, input_shape), input_shape
+
+
+def finish(
+    x: Any,
+    img_input: KerasTensor,
+    input_tensor: Any,
+    name: str,
+    weights: Any,
+    imagenet: tuple | None = None,
+) -> Functional:
+    """The end every application shares: the functional model from the true inputs (those
+    upstream of ``input_tensor``), then ``weights`` loaded (``imagenet``: see ``load``)."""
+    model = Functional(model_inputs(input_tensor, img_input), x, name=name)
+    return load(model, weights, imagenet)
 
 
 def image_input(input_tensor: Any, input_shape: tuple) -> KerasTensor:
@@ -96,18 +165,22 @@ def classifier(
     weights: Any,
     *,
     top_pool_name: str | None = None,
-    dropout: float | None = None,
-    dropout_name: str | None = None,
+    named_pooling: bool = False,
+    dropout: float = 0.0,
+    **dense_kwargs: Any,
 ) -> Any:
-    """The usual end of an application: average pool + Dense, or the optional (auto-named)
-    pooling of a feature extractor."""
+    """The usual end of an application: average pool (+ dropout) + Dense "predictions", or
+    the optional pooling of a feature extractor (named avg_pool/max_pool if ``named_pooling``,
+    else auto-named, as each Keras family does)."""
     if include_top:
         x = layers.GlobalAveragePooling2D(name=top_pool_name)(x)
-        if dropout:
-            x = layers.Dropout(dropout, name=dropout_name)(x)
+        if dropout > 0:
+            x = layers.Dropout(dropout, name="top_dropout")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
-        return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    return pool(x, pooling)
+        return layers.Dense(
+            classes, activation=classifier_activation, name="predictions", **dense_kwargs
+        )(x)
+    return pool(x, pooling, *(("avg_pool", "max_pool") if named_pooling else ()))
 
 
 def pool(x: Any, pooling: Any, avg_name: str | None = None, max_name: str | None = None) -> Any:

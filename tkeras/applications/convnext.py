@@ -182,11 +182,9 @@ def ConvNeXt(
             "ConvNeXt does not support the `channels_first` image data format. Switch to "
             "`channels_last` by editing your local config file at ~/.keras/keras.json"
         )
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size, 32, config.image_data_format(), include_top, weights
+    img_input, input_shape = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, default_size
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
     if input_tensor is not None:
         inputs = _weights.source_inputs(img_input)[0]
         x = img_input

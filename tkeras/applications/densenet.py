@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
 _HASHES = {
@@ -59,11 +58,9 @@ def DenseNet(
     name="densenet",
 ):
     """A DenseNet of four dense blocks of ``blocks[i]`` conv blocks (growth rate 32)."""
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, 224, 32, config.image_data_format(), include_top, weights
+    img_input, input_shape = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, 224
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
     axis = 3 if config.image_data_format() == "channels_last" else 1
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
@@ -77,22 +74,19 @@ def DenseNet(
             x = transition_block(x, 0.5, name=f"pool{i + 2}")
     x = layers.BatchNormalization(axis=axis, epsilon=_EPS, name="bn")(x)
     x = layers.Activation("relu", name="relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _weights.pool(x, pooling, "avg_pool", "max_pool")
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
+    x = _weights.classifier(
+        x, include_top, pooling, classes, classifier_activation, weights,
+        top_pool_name="avg_pool", named_pooling=True,
+    )  # fmt: skip
     depth = {v: k for k, v in _BLOCKS.items()}.get(tuple(blocks))
-    if weights == "imagenet" and depth is not None:
+    if weights == "imagenet" and depth is None:
+        weights = None  # Keras has no weights for other depths and loads nothing either
+    imagenet = None
+    if weights == "imagenet":
         suffix = "" if include_top else "_notop"
         fname = f"densenet{depth}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
-        file_hash = _HASHES[depth][0 if include_top else 1]
-        return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
-    if weights == "imagenet":
-        return model  # Keras has no weights for other depths and loads nothing either
-    return _weights.load(model, weights)
+        imagenet = (fname, _BASE + fname, _HASHES[depth][0 if include_top else 1])
+    return _weights.finish(x, img_input, input_tensor, name, weights, imagenet)
 
 
 _DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture).

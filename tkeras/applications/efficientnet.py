@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 import math
 
-from tkeras import config, layers
-from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
+from tkeras import layers
+from tkeras.applications import _mbconv, _weights, imagenet_utils
+from tkeras.applications._mbconv import CONV_KERNEL_INITIALIZER, DENSE_KERNEL_INITIALIZER
 
 _BASE = "https://storage.googleapis.com/keras-applications/"
 _HASHES = {
@@ -30,21 +30,9 @@ DEFAULT_BLOCKS_ARGS = [
          strides=s, se_ratio=0.25)
     for k, r, fi, fo, e, s in _STAGES
 ]  # fmt: skip
-CONV_KERNEL_INITIALIZER = {
-    "class_name": "VarianceScaling",
-    "config": {"scale": 2.0, "mode": "fan_out", "distribution": "truncated_normal"},
-}
-DENSE_KERNEL_INITIALIZER = {
-    "class_name": "VarianceScaling",
-    "config": {"scale": 1.0 / 3.0, "mode": "fan_out", "distribution": "uniform"},
-}
 IMAGENET_STDDEV_RGB = [0.229, 0.224, 0.225]
 
 __all__ = [f"EfficientNetB{i}" for i in range(8)] + ["decode_predictions", "preprocess_input"]
-
-
-def _bn_axis() -> int:
-    return 3 if config.image_data_format() == "channels_last" else 1
 
 
 def block(
@@ -52,7 +40,7 @@ def block(
     kernel_size=3, strides=1, expand_ratio=1, se_ratio=0.0, id_skip=True,
 ):  # fmt: skip
     """MBConv: expand 1x1, depthwise kxk, squeeze-excite, project 1x1, (dropped) residual."""
-    bn_axis = _bn_axis()
+    bn_axis = _mbconv.bn_axis()
     filters = filters_in * expand_ratio
     x = inputs
     if expand_ratio != 1:
@@ -72,29 +60,14 @@ def block(
     x = layers.BatchNormalization(axis=bn_axis, name=f"{name}bn")(x)
     x = layers.Activation(activation, name=f"{name}activation")(x)
     if 0 < se_ratio <= 1:
-        filters_se = max(1, int(filters_in * se_ratio))
-        se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-        se_shape = (filters, 1, 1) if bn_axis == 1 else (1, 1, filters)
-        se = layers.Reshape(se_shape, name=f"{name}se_reshape")(se)
-        se = layers.Conv2D(
-            filters_se, 1, padding="same", activation=activation,
-            kernel_initializer=CONV_KERNEL_INITIALIZER, name=f"{name}se_reduce",
-        )(se)  # fmt: skip
-        se = layers.Conv2D(
-            filters, 1, padding="same", activation="sigmoid",
-            kernel_initializer=CONV_KERNEL_INITIALIZER, name=f"{name}se_expand",
-        )(se)  # fmt: skip
-        x = layers.Multiply(name=f"{name}se_excite")([x, se])
+        x = _mbconv.squeeze_excite(x, filters_in, filters, se_ratio, activation, name)
     x = layers.Conv2D(
         filters_out, 1, padding="same", use_bias=False,
         kernel_initializer=CONV_KERNEL_INITIALIZER, name=f"{name}project_conv",
     )(x)  # fmt: skip
     x = layers.BatchNormalization(axis=bn_axis, name=f"{name}project_bn")(x)
     if id_skip and strides == 1 and filters_in == filters_out:
-        if drop_rate > 0:
-            # Drop the whole residual branch per sample (stochastic depth).
-            x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
-        x = layers.Add(name=f"{name}add")([x, inputs])
+        x = _mbconv.dropped_residual(x, inputs, drop_rate, name)
     return x
 
 
@@ -106,20 +79,15 @@ def EfficientNet(
 ):  # fmt: skip
     """The EfficientNet builder: B0's stages scaled in width and depth (Keras's rounding)."""
     blocks_args = DEFAULT_BLOCKS_ARGS if blocks_args == "default" else blocks_args
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size, 32, config.image_data_format(), include_top, weights
+    img_input, _ = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, default_size
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
-    bn_axis = _bn_axis()
+    bn_axis = _mbconv.bn_axis()
 
     def round_filters(filters, divisor=depth_divisor):
         filters *= width_coefficient
         new_filters = max(divisor, int(filters + divisor / 2) // divisor * divisor)
         return int(new_filters + divisor if new_filters < 0.9 * filters else new_filters)
-
-    def round_repeats(repeats):
-        return int(math.ceil(depth_coefficient * repeats))
 
     # The pretrained weights include the input normalization (mean/variance in Normalization).
     x = layers.Rescaling(1.0 / 255.0)(img_input)
@@ -137,7 +105,9 @@ def EfficientNet(
 
     blocks_args = copy.deepcopy(blocks_args)
     b = 0
-    total = float(sum(round_repeats(args["repeats"]) for args in blocks_args))
+    total = float(
+        sum(_mbconv.round_repeats(args["repeats"], depth_coefficient) for args in blocks_args)
+    )
     for i, args in enumerate(blocks_args):
         if args["repeats"] <= 0:
             raise ValueError(
@@ -146,36 +116,24 @@ def EfficientNet(
             )
         args["filters_in"] = round_filters(args["filters_in"])
         args["filters_out"] = round_filters(args["filters_out"])
-        for j in range(round_repeats(args.pop("repeats"))):
+        for j in range(_mbconv.round_repeats(args.pop("repeats"), depth_coefficient)):
             if j > 0:
                 args["strides"] = 1
                 args["filters_in"] = args["filters_out"]
             rate = drop_connect_rate * b / total
             x = block(x, activation, rate, name=f"block{i + 1}{chr(j + 97)}_", **args)
             b += 1
-    x = layers.Conv2D(
-        round_filters(1280), 1, padding="same", use_bias=False,
-        kernel_initializer=CONV_KERNEL_INITIALIZER, name="top_conv",
-    )(x)  # fmt: skip
-    x = layers.BatchNormalization(axis=bn_axis, name="top_bn")(x)
-    x = layers.Activation(activation, name="top_activation")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(
-            classes, activation=classifier_activation,
-            kernel_initializer=DENSE_KERNEL_INITIALIZER, name="predictions",
-        )(x)  # fmt: skip
-    else:
-        x = _weights.pool(x, pooling, "avg_pool", "max_pool")
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
+    x = _mbconv.top(x, round_filters(1280), activation)
+    x = _weights.classifier(
+        x, include_top, pooling, classes, classifier_activation, weights,
+        top_pool_name="avg_pool", named_pooling=True, dropout=dropout_rate,
+        kernel_initializer=DENSE_KERNEL_INITIALIZER,
+    )  # fmt: skip
+    imagenet = None
     if weights == "imagenet":
         fname = name + (".h5" if include_top else "_notop.h5")
-        file_hash = _HASHES[weights_name][0 if include_top else 1]
-        return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
-    return _weights.load(model, weights)
+        imagenet = (fname, _BASE + fname, _HASHES[weights_name][0 if include_top else 1])
+    return _weights.finish(x, img_input, input_tensor, name, weights, imagenet)
 
 
 _DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture).

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import copy
-import math
 
-from tkeras import config, initializers, layers
-from tkeras.applications import _weights, imagenet_utils
-from tkeras.applications.efficientnet import CONV_KERNEL_INITIALIZER, DENSE_KERNEL_INITIALIZER
-from tkeras.models.functional import Functional
+from tkeras import initializers, layers
+from tkeras.applications import _mbconv, _weights, imagenet_utils
+from tkeras.applications._mbconv import CONV_KERNEL_INITIALIZER, DENSE_KERNEL_INITIALIZER
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/efficientnet_v2/"
 _HASHES = {
@@ -66,8 +64,7 @@ def round_filters(filters, width_coefficient, min_depth, depth_divisor):
     )
 
 
-def round_repeats(repeats, depth_coefficient):
-    return int(math.ceil(depth_coefficient * repeats))
+round_repeats = _mbconv.round_repeats
 
 
 def _conv(filters, kernel_size, strides, name, **kwargs):
@@ -78,36 +75,13 @@ def _conv(filters, kernel_size, strides, name, **kwargs):
 
 
 def _bn(momentum, name):
-    axis = 3 if config.image_data_format() == "channels_last" else 1
-    return layers.BatchNormalization(axis=axis, momentum=momentum, name=name)
-
-
-def _se(x, input_filters, filters, se_ratio, activation, name):
-    filters_se = max(1, int(input_filters * se_ratio))
-    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-    channels_last = config.image_data_format() == "channels_last"
-    se = layers.Reshape(
-        (1, 1, filters) if channels_last else (filters, 1, 1), name=f"{name}se_reshape"
-    )(se)
-    se = layers.Conv2D(
-        filters_se, 1, padding="same", activation=activation,
-        kernel_initializer=CONV_KERNEL_INITIALIZER, name=f"{name}se_reduce",
-    )(se)  # fmt: skip
-    se = layers.Conv2D(
-        filters, 1, padding="same", activation="sigmoid",
-        kernel_initializer=CONV_KERNEL_INITIALIZER, name=f"{name}se_expand",
-    )(se)  # fmt: skip
-    return layers.Multiply(name=f"{name}se_excite")([x, se])
+    return layers.BatchNormalization(axis=_mbconv.bn_axis(), momentum=momentum, name=name)
 
 
 def _residual(x, inputs, strides, input_filters, output_filters, survival_probability, name):
     if strides == 1 and input_filters == output_filters:
-        if survival_probability:
-            # Keras passes this value as the *drop* rate of a per-sample Dropout.
-            x = layers.Dropout(
-                survival_probability, noise_shape=(None, 1, 1, 1), name=f"{name}drop"
-            )(x)
-        x = layers.Add(name=f"{name}add")([x, inputs])
+        # Keras passes survival_probability as the *drop* rate of the residual's Dropout.
+        x = _mbconv.dropped_residual(x, inputs, survival_probability, name)
     return x
 
 
@@ -131,7 +105,7 @@ def MBConvBlock(
         x = _bn(bn_momentum, f"{name}bn")(x)
         x = layers.Activation(activation, name=f"{name}activation")(x)
         if 0 < se_ratio <= 1:
-            x = _se(x, input_filters, filters, se_ratio, activation, name)
+            x = _mbconv.squeeze_excite(x, input_filters, filters, se_ratio, activation, name)
         x = _conv(output_filters, 1, 1, f"{name}project_conv")(x)
         x = _bn(bn_momentum, f"{name}project_bn")(x)
         return _residual(
@@ -155,7 +129,7 @@ def FusedMBConvBlock(
             x = _bn(bn_momentum, f"{name}expand_bn")(x)
             x = layers.Activation(activation=activation, name=f"{name}expand_activation")(x)
         if 0 < se_ratio <= 1:
-            x = _se(x, input_filters, filters, se_ratio, activation, name)
+            x = _mbconv.squeeze_excite(x, input_filters, filters, se_ratio, activation, name)
         fused = expand_ratio == 1
         x = _conv(
             output_filters, kernel_size if fused else 1, strides if fused else 1,
@@ -183,12 +157,10 @@ def EfficientNetV2(
     variant = f"{variant}{weights_name}" if weights_name else name
     if blocks_args == "default":
         blocks_args = DEFAULT_BLOCKS_ARGS[variant]
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size, 32, config.image_data_format(), include_top, weights
+    img_input, input_shape = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, default_size
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
-    bn_axis = 3 if config.image_data_format() == "channels_last" else 1
+    bn_axis = _mbconv.bn_axis()
     x = img_input
     if include_preprocessing:
         if variant.split("-")[-1].startswith("b") and input_shape[bn_axis - 1] == 3:
@@ -228,26 +200,17 @@ def EfficientNetV2(
                 name=f"block{i + 1}{chr(j + 97)}_", **args,
             )(x)  # fmt: skip
             b += 1
-    x = _conv(rf(1280), 1, 1, "top_conv")(x)
-    x = _bn(bn_momentum, "top_bn")(x)
-    x = layers.Activation(activation=activation, name="top_activation")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(
-            classes, activation=classifier_activation, kernel_initializer=DENSE_KERNEL_INITIALIZER,
-            bias_initializer=initializers.Constant(0.0), name="predictions",
-        )(x)  # fmt: skip
-    else:
-        x = _weights.pool(x, pooling, "avg_pool", "max_pool")
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
+    x = _mbconv.top(x, rf(1280), activation, momentum=bn_momentum)
+    x = _weights.classifier(
+        x, include_top, pooling, classes, classifier_activation, weights,
+        top_pool_name="avg_pool", named_pooling=True, dropout=dropout_rate,
+        kernel_initializer=DENSE_KERNEL_INITIALIZER, bias_initializer=initializers.Constant(0.0),
+    )  # fmt: skip
+    imagenet = None
     if weights == "imagenet":
         fname = name + (".h5" if include_top else "_notop.h5")
-        file_hash = _HASHES[weights_name][0 if include_top else 1]
-        return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
-    return _weights.load(model, weights)
+        imagenet = (fname, _BASE + fname, _HASHES[weights_name][0 if include_top else 1])
+    return _weights.finish(x, img_input, input_tensor, name, weights, imagenet)
 
 
 _DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture).

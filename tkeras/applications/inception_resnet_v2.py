@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/inception_resnet_v2/"
 _FILES = (
@@ -97,6 +96,7 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
     return x
 
 
+@_weights.documented("inception_resnet_v2", "tf", 299, 75, (None, 1, 1, 1536))
 def InceptionResNetV2(
     include_top=True,
     weights="imagenet",
@@ -107,31 +107,9 @@ def InceptionResNetV2(
     classifier_activation="softmax",
     name="inception_resnet_v2",
 ):
-    """InceptionResNetV2 for ImageNet classification or feature extraction (Keras's network).
-
-    Args:
-        include_top: include the average pooling + Dense top.
-        weights: ``None``, ``"imagenet"`` (Keras's weight files, via Keras's cache) or a path.
-        input_tensor: optional Keras tensor to use as the image input.
-        input_shape: ``(h, w, 3)`` when ``include_top=False`` (h, w >= 75); default 299x299.
-        pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
-        classes: number of classes of the top (only without ``"imagenet"`` weights).
-        classifier_activation: activation of the top layer (``None`` gives logits).
-        name: the model's name.
-
-    Inputs go through ``tkeras.applications.inception_resnet_v2.preprocess_input`` (tf mode).
-
-    Example:
-        >>> from tkeras.applications import InceptionResNetV2
-        >>> m = InceptionResNetV2(weights=None, include_top=False, input_shape=(75, 75, 3))
-        >>> m.output.shape
-        (None, 1, 1, 1536)
-    """
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, 299, 75, config.image_data_format(), include_top, weights
+    img_input, input_shape = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, 299, 75
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
     axis = _axis()
     x = conv2d_bn(img_input, 32, 3, strides=2, padding="valid")
     x = conv2d_bn(x, 32, 3, padding="valid")
@@ -165,9 +143,10 @@ def InceptionResNetV2(
     x = _weights.classifier(
         x, include_top, pooling, classes, classifier_activation, weights, top_pool_name="avg_pool"
     )
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
     fname, file_hash = _FILES[0 if include_top else 1]
-    return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
+    return _weights.finish(
+        x, img_input, input_tensor, name, weights, (fname, _BASE + fname, file_hash)
+    )
 
 
 def preprocess_input(x, data_format=None):

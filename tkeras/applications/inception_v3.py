@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
 _FILES = (
@@ -71,6 +70,7 @@ def _block_8(x, i):
     return layers.Concatenate(axis=axis, name=f"mixed{9 + i}")([b1, b3, bd, bp])
 
 
+@_weights.documented("inception_v3", "tf", 299, 75, (None, 1, 1, 2048))
 def InceptionV3(
     include_top=True,
     weights="imagenet",
@@ -81,30 +81,9 @@ def InceptionV3(
     classifier_activation="softmax",
     name="inception_v3",
 ):
-    """InceptionV3 for ImageNet classification or feature extraction (Keras's architecture).
-
-    Args:
-        include_top: include the average pooling + Dense top.
-        weights: ``None``, ``"imagenet"`` (Keras's weight files, via Keras's cache) or a path.
-        input_tensor: optional Keras tensor to use as the image input.
-        input_shape: ``(h, w, 3)`` when ``include_top=False`` (h, w >= 75); default 299x299.
-        pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
-        classes: number of classes of the top (only without ``"imagenet"`` weights).
-        classifier_activation: activation of the top layer (``None`` gives logits).
-        name: the model's name.
-
-    Inputs go through ``tkeras.applications.inception_v3.preprocess_input`` (tf mode) first.
-
-    Example:
-        >>> from tkeras.applications import InceptionV3
-        >>> InceptionV3(weights=None, include_top=False, input_shape=(75, 75, 3)).output.shape
-        (None, 1, 1, 2048)
-    """
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, 299, 75, config.image_data_format(), include_top, weights
+    img_input, input_shape = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, 299, 75
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
     axis = _weights.channel_axis()
     x = conv2d_bn(img_input, 32, 3, 3, strides=(2, 2), padding="valid")
     x = conv2d_bn(x, 32, 3, 3, padding="valid")
@@ -134,9 +113,10 @@ def InceptionV3(
     x = _weights.classifier(
         x, include_top, pooling, classes, classifier_activation, weights, top_pool_name="avg_pool"
     )
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
     fname, file_hash = _FILES[0 if include_top else 1]
-    return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
+    return _weights.finish(
+        x, img_input, input_tensor, name, weights, (fname, _BASE + fname, file_hash)
+    )
 
 
 def preprocess_input(x, data_format=None):

@@ -6,7 +6,6 @@ import warnings
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/"
 _SIZES = (128, 160, 192, 224)
@@ -125,12 +124,9 @@ def MobileNet(
         x = _weights.pool(x, pooling)
     if name is None:
         name = f"mobilenet_{alpha:0.2f}_{rows}"
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
-    if weights == "imagenet":
-        suffix = "" if include_top else "_no_top"
-        fname = f"mobilenet_{_ALPHA_TEXT.get(alpha, '2_5')}_{rows}_tf{suffix}.h5"
-        return _weights.load(model, weights, (fname, _BASE + fname, None))
-    return _weights.load(model, weights)
+    suffix = "" if include_top else "_no_top"
+    fname = f"mobilenet_{_ALPHA_TEXT.get(alpha, '2_5')}_{rows}_tf{suffix}.h5"
+    return _weights.finish(x, img_input, input_tensor, name, weights, (fname, _BASE + fname, None))
 
 
 def preprocess_input(x, data_format=None):

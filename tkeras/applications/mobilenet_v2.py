@@ -6,7 +6,6 @@ import warnings
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
 from tkeras.models.symbolic import KerasTensor
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
@@ -159,10 +158,9 @@ def MobileNetV2(
     x = _weights.classifier(x, include_top, pooling, classes, classifier_activation, weights)
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
     suffix = "" if include_top else "_no_top"
     fname = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}{suffix}.h5"
-    return _weights.load(model, weights, (fname, _BASE + fname, None))
+    return _weights.finish(x, img_input, input_tensor, name, weights, (fname, _BASE + fname, None))
 
 
 def preprocess_input(x, data_format=None):

@@ -11,7 +11,6 @@ import warnings
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
 from tkeras.applications.mobilenet_v2 import make_divisible
-from tkeras.models.functional import Functional
 from tkeras.models.symbolic import KerasTensor
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v3/"
@@ -215,14 +214,13 @@ def MobileNetV3(
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
     else:
         x = _weights.pool(x, pooling, "avg_pool", "max_pool")
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
+    imagenet = None
     if weights == "imagenet":
         model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
         suffix = "" if include_top else "_no_top_v2"
         fname = f"weights_mobilenet_v3_{model_name}{suffix}.h5"
-        file_hash = _HASHES[model_name][0 if include_top else 1]
-        return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
-    return _weights.load(model, weights)
+        imagenet = (fname, _BASE + fname, _HASHES[model_name][0 if include_top else 1])
+    return _weights.finish(x, img_input, input_tensor, name, weights, imagenet)
 
 
 _DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture).

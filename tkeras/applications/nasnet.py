@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tkeras import config, layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/nasnet/"
 _FILES = {  # (default_size, include_top): (cache file name, URL file name, hash)
@@ -191,13 +190,13 @@ def NASNet(
             x, p = _normal_a_cell(x, p, width, block_id=block_id)
     x = layers.Activation("relu")(x)
     x = _weights.classifier(x, include_top, pooling, classes, classifier_activation, weights)
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
+    imagenet = None
     if weights == "imagenet":
         if default_size not in (224, 331):
             raise ValueError("ImageNet weights can only be loaded with NASNetLarge or NASNetMobile")
         fname, url_name, file_hash = _FILES[(default_size, bool(include_top))]
-        return _weights.load(model, weights, (fname, _BASE + url_name, file_hash))
-    return _weights.load(model, weights)
+        imagenet = (fname, _BASE + url_name, file_hash)
+    return _weights.finish(x, img_input, input_tensor, name, weights, imagenet)
 
 
 _DOC = """{model} (NASNet-A) for ImageNet classification or feature extraction (Keras's network).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tkeras import config, layers
+from tkeras import layers
 from tkeras.applications import _weights, imagenet_utils
 from tkeras.models.functional import Functional
 
@@ -41,11 +41,9 @@ def build_resnet(
     name: str,
 ) -> Functional:
     """The ResNet stem, ``stack_fn``'s stages and the head; ``preact`` selects ResNetV2."""
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, 224, 32, config.image_data_format(), include_top, weights
+    img_input, _ = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, default_size=224
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=True, name="conv1_conv")(x)
     if not preact:
@@ -57,17 +55,16 @@ def build_resnet(
     if preact:
         x = _bn("post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _weights.pool(x, pooling, "avg_pool", "max_pool")
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
+    x = _weights.classifier(
+        x, include_top, pooling, classes, classifier_activation, weights,
+        top_pool_name="avg_pool", named_pooling=True,
+    )  # fmt: skip
     suffix = "" if include_top else "_notop"
     fname = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
     file_hash = _HASHES[weights_name][0 if include_top else 1]
-    return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
+    return _weights.finish(
+        x, img_input, input_tensor, name, weights, (fname, _BASE + fname, file_hash)
+    )
 
 
 def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):
@@ -135,78 +132,34 @@ def _v1_stacks(blocks: tuple) -> Callable:
     return stack_fn
 
 
-_DOC = """{model} for ImageNet classification or feature extraction (Keras's architecture).
+def variant(
+    model: str, weights_name: str, stacks: Callable, preact: bool, module: str, mode: str
+) -> Callable:
+    """A public constructor (Keras's signature, default name and docstring) over the builder."""
 
-    Args:
-        include_top: include the average pooling + Dense top.
-        weights: ``None`` (random init), ``"imagenet"`` (Keras's pretrained weights, downloaded
-            once into Keras's cache) or the path of a weights file.
-        input_tensor: optional Keras tensor to use as the image input.
-        input_shape: ``(h, w, 3)`` when ``include_top=False`` (h, w >= 32).
-        pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
-        classes: number of classes of the top (only without ``"imagenet"`` weights).
-        classifier_activation: activation of the top layer (``None`` gives logits).
-        name: the model's name.
+    def constructor(
+        include_top=True,
+        weights="imagenet",
+        input_tensor=None,
+        input_shape=None,
+        pooling=None,
+        classes=1000,
+        classifier_activation="softmax",
+        name=weights_name,
+    ):
+        return build_resnet(
+            stacks, preact, weights_name, include_top, weights, input_tensor, input_shape,
+            pooling, classes, classifier_activation, name,
+        )  # fmt: skip
 
-    Inputs go through ``tkeras.applications.{module}.preprocess_input`` ({mode} mode) first.
-
-    Example:
-        >>> from tkeras.applications import {model}
-        >>> {model}(weights=None, include_top=False, input_shape=(32, 32, 3)).output.shape
-        (None, 1, 1, 2048)
-"""
-
-
-def ResNet50(
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    name="resnet50",
-):
-    return build_resnet(
-        _v1_stacks((3, 4, 6, 3)), False, "resnet50", include_top, weights, input_tensor,
-        input_shape, pooling, classes, classifier_activation, name,
-    )  # fmt: skip
+    constructor.__name__ = constructor.__qualname__ = model
+    constructor.__module__ = f"tkeras.applications.{module}"
+    return _weights.documented(module, mode, 224, 32, (None, 1, 1, 2048))(constructor)
 
 
-def ResNet101(
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    name="resnet101",
-):
-    return build_resnet(
-        _v1_stacks((3, 4, 23, 3)), False, "resnet101", include_top, weights, input_tensor,
-        input_shape, pooling, classes, classifier_activation, name,
-    )  # fmt: skip
-
-
-def ResNet152(
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    name="resnet152",
-):
-    return build_resnet(
-        _v1_stacks((3, 8, 36, 3)), False, "resnet152", include_top, weights, input_tensor,
-        input_shape, pooling, classes, classifier_activation, name,
-    )  # fmt: skip
-
-
-for _fn in (ResNet50, ResNet101, ResNet152):
-    _fn.__doc__ = _DOC.format(model=_fn.__name__, module="resnet", mode="caffe")
+ResNet50 = variant("ResNet50", "resnet50", _v1_stacks((3, 4, 6, 3)), False, "resnet", "caffe")
+ResNet101 = variant("ResNet101", "resnet101", _v1_stacks((3, 4, 23, 3)), False, "resnet", "caffe")
+ResNet152 = variant("ResNet152", "resnet152", _v1_stacks((3, 8, 36, 3)), False, "resnet", "caffe")
 
 
 def preprocess_input(x, data_format=None):

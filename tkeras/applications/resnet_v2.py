@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tkeras.applications import imagenet_utils
-from tkeras.applications.resnet import _DOC, build_resnet, stack_residual_blocks_v2
+from tkeras.applications.resnet import stack_residual_blocks_v2, variant
+
+_MODULE = "resnet_v2"
 
 __all__ = ["ResNet50V2", "ResNet101V2", "ResNet152V2", "decode_predictions", "preprocess_input"]
 
@@ -22,56 +24,9 @@ def _v2_stacks(blocks: tuple) -> Callable:
     return stack_fn
 
 
-def ResNet50V2(
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    name="resnet50v2",
-):
-    return build_resnet(
-        _v2_stacks((3, 4, 6, 3)), True, "resnet50v2", include_top, weights, input_tensor,
-        input_shape, pooling, classes, classifier_activation, name,
-    )  # fmt: skip
-
-
-def ResNet101V2(
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    name="resnet101v2",
-):
-    return build_resnet(
-        _v2_stacks((3, 4, 23, 3)), True, "resnet101v2", include_top, weights, input_tensor,
-        input_shape, pooling, classes, classifier_activation, name,
-    )  # fmt: skip
-
-
-def ResNet152V2(
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    name="resnet152v2",
-):
-    return build_resnet(
-        _v2_stacks((3, 8, 36, 3)), True, "resnet152v2", include_top, weights, input_tensor,
-        input_shape, pooling, classes, classifier_activation, name,
-    )  # fmt: skip
-
-
-for _fn in (ResNet50V2, ResNet101V2, ResNet152V2):
-    _fn.__doc__ = _DOC.format(model=_fn.__name__, module="resnet_v2", mode="tf")
+ResNet50V2 = variant("ResNet50V2", "resnet50v2", _v2_stacks((3, 4, 6, 3)), True, _MODULE, "tf")
+ResNet101V2 = variant("ResNet101V2", "resnet101v2", _v2_stacks((3, 4, 23, 3)), True, _MODULE, "tf")
+ResNet152V2 = variant("ResNet152V2", "resnet152v2", _v2_stacks((3, 8, 36, 3)), True, _MODULE, "tf")
 
 
 def preprocess_input(x, data_format=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tkeras import config, layers
+from tkeras import layers
 from tkeras.applications import _weights, imagenet_utils
 from tkeras.models.functional import Functional
 
@@ -37,11 +37,9 @@ def build_vgg(
     name: str,
 ) -> Functional:
     """A VGG network: five blocks of 3x3 'same' convs + 2x2 max pooling, then 2 x fc4096."""
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, 224, 32, config.image_data_format(), include_top, weights
+    img_input, input_shape = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, 224
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
     x = img_input
     for block, (filters, n_convs) in enumerate(zip((64, 128, 256, 512, 512), convs_per_block), 1):
         for i in range(1, n_convs + 1):
@@ -57,9 +55,10 @@ def build_vgg(
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _weights.pool(x, pooling)
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
     fname, file_hash = _FILES[family][0 if include_top else 1]
-    return _weights.load(model, weights, (fname, f"{_BASE}{family}/{fname}", file_hash))
+    return _weights.finish(
+        x, img_input, input_tensor, name, weights, (fname, f"{_BASE}{family}/{fname}", file_hash)
+    )
 
 
 def VGG16(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tkeras import config, layers
+from tkeras import layers
 from tkeras.applications import _weights, imagenet_utils
-from tkeras.models.functional import Functional
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/xception/"
 _FILES = (
@@ -35,6 +34,7 @@ def _downsample_block(x, filters, block, relu_first=True):
     return layers.Add()([x, residual])
 
 
+@_weights.documented("xception", "tf", 299, 71, (None, 3, 3, 2048))
 def Xception(
     include_top=True,
     weights="imagenet",
@@ -45,30 +45,9 @@ def Xception(
     classifier_activation="softmax",
     name="xception",
 ):
-    """Xception for ImageNet classification or feature extraction (Keras's architecture).
-
-    Args:
-        include_top: include the average pooling + Dense top.
-        weights: ``None``, ``"imagenet"`` (Keras's weight files, via Keras's cache) or a path.
-        input_tensor: optional Keras tensor to use as the image input.
-        input_shape: ``(h, w, 3)`` when ``include_top=False`` (h, w >= 71); default 299x299.
-        pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
-        classes: number of classes of the top (only without ``"imagenet"`` weights).
-        classifier_activation: activation of the top layer (``None`` gives logits).
-        name: the model's name.
-
-    Inputs go through ``tkeras.applications.xception.preprocess_input`` (tf mode) first.
-
-    Example:
-        >>> from tkeras.applications import Xception
-        >>> Xception(weights=None, include_top=False, input_shape=(71, 71, 3)).output.shape
-        (None, 3, 3, 2048)
-    """
-    _weights.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, 299, 71, config.image_data_format(), include_top, weights
+    img_input, input_shape = _weights.start(
+        weights, include_top, classes, input_tensor, input_shape, 299, 71
     )
-    img_input = _weights.image_input(input_tensor, input_shape)
     axis = _weights.channel_axis()
     x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(img_input)
     x = layers.BatchNormalization(axis=axis, name="block1_conv1_bn")(x)
@@ -92,9 +71,10 @@ def Xception(
     x = _weights.classifier(
         x, include_top, pooling, classes, classifier_activation, weights, top_pool_name="avg_pool"
     )
-    model = Functional(_weights.model_inputs(input_tensor, img_input), x, name=name)
     fname, file_hash = _FILES[0 if include_top else 1]
-    return _weights.load(model, weights, (fname, _BASE + fname, file_hash))
+    return _weights.finish(
+        x, img_input, input_tensor, name, weights, (fname, _BASE + fname, file_hash)
+    )
 
 
 def preprocess_input(x, data_format=None):
