@@ -55,7 +55,7 @@ def _convert(x: Any, want: torch.dtype | None, device: torch.device | None) -> A
         out = {k: _convert(v, want, device) for k, v in x.items()}
         return x if all(out[k] is v for k, v in x.items()) else out
     if hasattr(x, "__array__"):
-        if x.__class__ is np.ndarray and x.dtype.kind in "OUS" and is_string_data(x):
+        if isinstance(x, np.ndarray) and x.dtype.kind in "OUS" and is_string_data(x):
             return x  # text stays a numpy array of str: torch has no string dtype
         return _convert(_as_tensor(x).to(device) if device else _as_tensor(x), want, None)
     return x

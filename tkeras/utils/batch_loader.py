@@ -15,15 +15,25 @@ from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampl
 from torch.utils.data._utils.collate import default_collate
 
 
+class StringBatch(np.ndarray):
+    """A batch of strings: a numpy array of ``str`` whose ``numpy()`` gives the UTF-8
+    ``bytes`` that a tf.string tensor's ``numpy()`` gives (``text_batch.numpy()[i]`` in Keras
+    programs)."""
+
+    def numpy(self) -> np.ndarray:
+        encode = np.vectorize(lambda s: s.encode() if isinstance(s, str) else s, otypes=[object])
+        return encode(np.asarray(self))
+
+
 def collate(samples: list, pad: bool = False) -> Any:
-    """Stack samples into a batch; strings become a numpy array of str (tf.string's shape);
+    """Stack samples into a batch; strings become a ``StringBatch`` (tf.string's shape);
     with ``pad``, tensors of different lengths are zero-padded at the end of their first axis
     to the longest (tf.data's ``padded_batch``)."""
     first = samples[0]
     if isinstance(first, tuple):
         return tuple(collate([s[i] for s in samples], pad) for i in range(len(first)))
     if isinstance(first, (str, bytes)):
-        return np.array(samples, dtype=object)
+        return np.array(samples, dtype=object).view(StringBatch)
     if pad and isinstance(first, torch.Tensor) and first.dim() > 0:
         return torch.nn.utils.rnn.pad_sequence(samples, batch_first=True)
     return default_collate(samples)
@@ -73,9 +83,10 @@ class BatchLoader(DataLoader):
 
     ``with_workers(n)`` returns the loader reading files in ``n`` worker processes.
     Chaining as in tf.data: ``map(fn)`` applies ``fn(x, y)`` to each batch (in the workers),
-    ``take(n)`` keeps the first n batches, ``unbatch()`` then ``batch(n)`` rebatch (before
-    any ``map``), ``shuffle(buffer_size, seed)`` shuffles all samples every epoch (the buffer
-    size is not needed: samples are addressed by index), and ``prefetch``/``cache`` return
+    ``take(n)`` keeps the first n batches, ``cardinality()`` counts them, ``unbatch()`` then
+    ``batch(n)`` rebatch (before any ``map``), ``shuffle(buffer_size, seed)`` shuffles all
+    samples every epoch (the buffer size is not needed: samples are addressed by index), and
+    ``prefetch``/``cache`` return
     the loader unchanged (the DataLoader's workers already load ahead).
 
     Example:
@@ -171,6 +182,10 @@ class BatchLoader(DataLoader):
     def prefetch(self, buffer_size: Any = None) -> BatchLoader:
         """The loader itself: its workers already load batches ahead."""
         return self
+
+    def cardinality(self) -> np.int64:
+        """The number of batches (tf.data's ``cardinality()``)."""
+        return np.int64(len(self))
 
     def cache(self, filename: str = "") -> BatchLoader:
         """The loader itself (nothing to cache: samples are read by index)."""
