@@ -182,3 +182,17 @@ def test_sequential_starting_at_a_string_input():
     want = classifier.predict(vectorize(TEXTS), verbose=0)
     np.testing.assert_allclose(model.predict(TEXTS[:, None], verbose=0), want, rtol=1e-6)
     np.testing.assert_allclose(model.predict(list(TEXTS), verbose=0), want, rtol=1e-6)
+
+
+def test_sequential_without_an_input_first_called_on_strings():
+    # As in Keras: the first call on text builds the stack on a string Input of that shape.
+    vectorize, classifier = _vectorizer(), _classifier()
+    want = classifier.predict(vectorize(TEXTS), verbose=0)
+    model = tkeras.Sequential([vectorize, classifier])
+    np.testing.assert_allclose(tkeras.ops.convert_to_numpy(model(TEXTS)), want, rtol=1e-6)
+    assert model.inputs[0].dtype == "string"
+    fitted = tkeras.Sequential([_vectorizer(), _classifier()])
+    fitted.compile("adam", "binary_crossentropy")
+    history = fitted.fit(TEXTS, LABELS, batch_size=4, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert fitted.predict(TEXTS, verbose=0).shape == (8, 1)

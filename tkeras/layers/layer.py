@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from tkeras import config as _config
+from tkeras.backend.convert import is_string_data
 from tkeras.backend.variable import Variable
 from tkeras.layers.call_context import (
     _FLOAT_NAMES,
@@ -205,7 +206,9 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
             from tkeras.models.symbolic import symbolic_call
 
             return symbolic_call(self, args, kwargs)
-        if isinstance(inputs, np.ndarray) or not isinstance(
+        if isinstance(inputs, np.ndarray) and is_string_data(inputs):
+            pass  # text stays a numpy array of str: torch has no string dtype
+        elif isinstance(inputs, np.ndarray) or not isinstance(
             inputs, (torch.Tensor, list, tuple, dict)
         ):
             inputs = _as_tensor(inputs)

@@ -6,10 +6,11 @@ import itertools
 import warnings
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
-from tkeras.backend.convert import input_torch_dtype
+from tkeras.backend.convert import input_torch_dtype, is_string_data
 from tkeras.layers.core.input_layer import InputLayer
 from tkeras.layers.layer import Layer
 from tkeras.layers.layer_call import bump_routing
@@ -130,6 +131,13 @@ class Sequential(Model):
         self._output_shape = None
         if self._input_shape is not None and len(self.layers_):
             self.build_from_shape(self._input_shape)
+
+    def _first_or_symbolic_call(self, args: tuple, kwargs: dict) -> Any:
+        # First called on text without an Input: its Input is a string one, as in Keras.
+        inputs = args[0] if args else next(iter(kwargs.values()), None)
+        if not self.built and isinstance(inputs, np.ndarray) and is_string_data(inputs):
+            self._input_layer = InputLayer(batch_shape=inputs.shape, dtype="string")
+        return super()._first_or_symbolic_call(args, kwargs)
 
     def build(self, input_shape: Any) -> None:
         # Run the stack once on KerasTensors: builds every layer, checks each input against
