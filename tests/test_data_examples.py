@@ -332,7 +332,7 @@ def test_image_classification_from_scratch_example(tmp_path, monkeypatch):
     make_model = _make_model(keras, layers)
     model = make_model(input_shape=image_size + (3,), num_classes=2)
 
-    epochs = 3
+    epochs = 2
     callbacks = [keras.callbacks.ModelCheckpoint("save_at_{epoch}.keras")]
     model.compile(
         optimizer=keras.optimizers.Adam(3e-4),
