@@ -100,9 +100,9 @@ def _write_reviews(root, seed):
 def test_text_classification_from_scratch_example(tmp_path):
     """keras.io examples/nlp/text_classification_from_scratch.py (Keras 3 version, Mark
     Omernick and Francois Chollet) from "Load the data" on, with the dataset extracted into
-    tmp_path (`rm -r aclImdb/train/unsup` as shutil.rmtree). Constants shrunk where the
-    program reads them from variables (batch_size, max_features, embedding_dim,
-    sequence_length, epochs). Ported TensorFlow pieces (Keras has no equivalent): in
+    tmp_path (`rm -r aclImdb/train/unsup` as shutil.rmtree). Changed only where the program
+    reads variables: batch_size, max_features and sequence_length smaller, epochs 5 (not 3)
+    so that 64 short reviews are learned. Ported TensorFlow pieces (Keras has no equivalent): in
     custom_standardization, tf.strings.lower/regex_replace become str.lower/re.sub over the
     numpy array of str that TextVectorization passes; in vectorize_text, tf.expand_dims
     becomes np.expand_dims (the batch of strings is a numpy array)."""
