@@ -212,3 +212,22 @@ def test_training_context_reaches_nested_custom_layers():
     x = torch.ones(100)
     assert torch.equal(block(x), x)
     assert (block(x, training=True) == 0).any()
+
+
+@pytest.mark.parametrize("lib", [keras, tkeras], ids=["keras", "tkeras"])
+def test_build_called_directly_marks_the_layer_built(lib):
+    # A wrapper that builds its inner Conv2D in its own build (keras.io PixelCNN) must not
+    # get a second kernel and bias when the inner layer is first called.
+    conv = lib.layers.Conv2D(4, 3)
+    conv.build((None, 6, 6, 2))
+    assert conv.built
+    conv(np.zeros((1, 6, 6, 2), "float32"))
+    assert len(conv.weights) == 2
+
+
+def test_user_build_called_directly_marks_the_layer_built():
+    scale = Scale()
+    scale.build((None, 3))  # a build that never sets `built` itself
+    assert scale.built
+    scale(torch.ones(2, 3))
+    assert len(scale.weights) == 2

@@ -11,8 +11,10 @@ with tkeras, with the same numpy seed, and:
 - ``fit`` runs with ``shuffle=False`` in both runs, so both see the same batches.
 
 Nothing else changes, except that ``run_both(..., dropout=False)`` gives every Dropout layer
-rate 0 in both runs. Otherwise Dropout and random ops draw different numbers in each library,
-so programs using them compare within a looser tolerance.
+rate 0 in both runs, and ``run_both(..., augmentation=False)`` runs the random image
+augmentation layers (RandomFlip, RandomZoom, ...) as at inference (identity) in both runs.
+Otherwise Dropout and random ops draw different numbers in each library, so programs using
+them compare within a looser tolerance.
 """
 
 from __future__ import annotations
@@ -76,17 +78,52 @@ def _no_dropout(lib: Any):
         layer.__init__ = original
 
 
-def run_both(program: Callable[[Any], Any], seed: int = 0, dropout: bool = True) -> tuple[Any, Any]:
+_AUGMENTATION_LAYERS = ("RandomFlip", "RandomZoom", "RandomRotation", "RandomTranslation")
+
+
+@contextlib.contextmanager
+def _no_augmentation(lib: Any):
+    # tkeras binds ``forward`` to ``call`` when a class is made, so both are replaced there.
+    saved = []
+    for name in _AUGMENTATION_LAYERS:
+        cls = getattr(lib.layers, name)
+        original = cls.call
+        saved.append((cls, {k: cls.__dict__[k] for k in ("call", "forward") if k in cls.__dict__}))
+
+        def call(self, inputs, training=None, _original=original):
+            return _original(self, inputs, training=False)
+
+        cls.call = call
+        if getattr(cls, "forward", None) is original:
+            cls.forward = call
+    try:
+        yield
+    finally:
+        for cls, attrs in saved:
+            for key in ("call", "forward"):
+                if key in attrs:
+                    setattr(cls, key, attrs[key])
+                elif key in cls.__dict__:
+                    delattr(cls, key)
+
+
+def run_both(
+    program: Callable[[Any], Any], seed: int = 0, dropout: bool = True, augmentation: bool = True
+) -> tuple[Any, Any]:
     """``(keras result, tkeras result)`` of ``program`` run with each library.
 
     ``dropout=False`` builds every ``layers.Dropout`` with rate 0 in both runs (the two
     libraries draw different masks), so a program with Dropout layers can match closely.
+    ``augmentation=False`` likewise makes the random augmentation layers the identity.
     """
     weights: list = []
     with contextlib.ExitStack() as stack:
         if not dropout:
             stack.enter_context(_no_dropout(keras))
             stack.enter_context(_no_dropout(tkeras))
+        if not augmentation:
+            stack.enter_context(_no_augmentation(keras))
+            stack.enter_context(_no_augmentation(tkeras))
         return _run_both(program, seed, weights)
 
 

@@ -7,6 +7,7 @@ and added losses in ``layer_losses.py``. Every name stays importable from this m
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -123,6 +124,9 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
             # A user's mask-aware layer reads its input's mask even when called on its own,
             # as in Keras (built-in layers route masks inside models that make them).
             cls._mask_passing = True
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            cls.build = _marking_build(build)
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
@@ -388,3 +392,24 @@ def _positions(params: Any, names: tuple[str, ...]) -> tuple[int | None, ...]:
             break
         positional.append(pname)
     return tuple(positional.index(n) if n in positional else None for n in names)
+
+
+def _marking_build(build: Any) -> Any:
+    """``build`` that leaves the layer built, as Keras's does when called directly.
+
+    ``layer.build(shape)`` called by user code (a wrapper building its inner Conv2D in its own
+    ``build``) marks the layer built and records the shape, so its first call does not build
+    it again (which would add a second set of weights).
+    """
+
+    @functools.wraps(build)
+    def marked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = build(self, *args, **kwargs)
+        if not self.built:
+            self.built = True
+            if self._build_shape is None and len(args) == 1 and not kwargs:
+                self._build_shape = args[0]
+        return result
+
+    marked._marks_built = True  # type: ignore[attr-defined]
+    return marked
