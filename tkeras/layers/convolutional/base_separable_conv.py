@@ -6,7 +6,6 @@ from typing import Any
 
 import torch
 
-from tkeras import constraints, regularizers
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_depthwise_conv import _DepthwiseConv
 
@@ -79,8 +78,7 @@ class _SeparableConv(_DepthwiseConv):
             bias_constraint=bias_constraint,
             **kwargs,
         )
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        self._init_weight_options(pointwise=(pointwise_regularizer, pointwise_constraint))
         self.filters = validation.positive_int(self, "filters", filters)
         self.pointwise_initializer = pointwise_initializer
 

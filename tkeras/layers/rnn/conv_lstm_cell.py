@@ -19,7 +19,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations, constraints, initializers, regularizers
+from tkeras import activations, initializers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv import _CONV_OPS
@@ -80,15 +80,13 @@ class ConvLSTMCell(_SeededDropout, _ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._init_weight_options(
+            kernel=(kernel_regularizer, kernel_constraint),
+            recurrent=(recurrent_regularizer, recurrent_constraint),
+            bias=(bias_regularizer, bias_constraint),
+        )
         self.filters = validation.positive_int(self, "filters", filters)
-        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding)
-        self.data_format = validation.data_format(self, data_format)
+        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format)
         self._check_strides_with_dilation()
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
