@@ -106,9 +106,6 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
     # False for tkeras layers whose get_config holds Python objects (Lambda's function,
     # TorchModuleWrapper's module), written to files by saving/graph_config.py instead.
     _keras_config = True
-    # Keras arguments a layer takes through **kwargs that Keras's get_config always writes
-    # (LayerNormalization's rms_scaling, the image layers' data_format): read from attributes.
-    _kwargs_config: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -361,8 +358,6 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
         if self._activity_regularizer is not None:
             cfg["activity_regularizer"] = self._activity_regularizer
         cfg.update(getattr(self, "_init_config", {}))
-        for key in self._kwargs_config:
-            cfg.setdefault(key, getattr(self, key))
         if type(self).__module__.startswith("tkeras.") and self._keras_config:
             return keras_ready(self, cfg)
         from tkeras.saving.model_config import dtype_policy
