@@ -102,13 +102,10 @@ class _Conv(_ConvCommon):
             )
         # Validates that every known output size is positive, as Keras does in build.
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, in_channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-            layout=self._kernel_layout,
+        self.kernel = self._add_kernel(
+            "kernel",
+            (*self.kernel_size, in_channels // self.groups, self.filters),
+            self._kernel_layout,
         )
         self._add_bias(self.filters)
         self._finish_input_spec(in_channels)

@@ -60,6 +60,18 @@ class _ConvCommon(Layer):
             setattr(self, f"{weight}_regularizer", regularizers.get(regularizer))
             setattr(self, f"{weight}_constraint", constraints.get(constraint))
 
+    def _add_kernel(self, weight: str, shape: tuple, layout: Any, name: str | None = None) -> Any:
+        """A kernel read through ``<weight>_initializer``/``_regularizer``/``_constraint``, named
+        ``name`` or as Keras names it (``kernel``, ``recurrent_kernel``, ``pointwise_kernel``)."""
+        return self.add_weight(
+            shape=shape,
+            initializer=getattr(self, f"{weight}_initializer"),
+            regularizer=getattr(self, f"{weight}_regularizer"),
+            constraint=getattr(self, f"{weight}_constraint"),
+            name=name or ("kernel" if weight == "kernel" else f"{weight}_kernel"),
+            layout=layout,
+        )
+
     def _check_strides_with_dilation(self) -> None:
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(

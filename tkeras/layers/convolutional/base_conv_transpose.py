@@ -151,13 +151,8 @@ class _ConvTranspose(_ConvCommon):
         input_shape = tuple(input_shape)
         in_channels = self._in_channels(input_shape)
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, self.filters, in_channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-            layout=self._kernel_layout,
+        self.kernel = self._add_kernel(
+            "kernel", (*self.kernel_size, self.filters, in_channels), self._kernel_layout
         )
         self._add_bias(self.filters)
         self._finish_input_spec(in_channels)

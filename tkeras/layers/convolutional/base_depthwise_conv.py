@@ -82,15 +82,12 @@ class _DepthwiseConv(_ConvCommon):
     # ------------------------------------------------------------------ build, call
 
     def _add_depthwise_kernel(self, in_channels: int, name: str) -> Any:
-        kernel = self.add_weight(
-            shape=(*self.kernel_size, in_channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+        return self._add_kernel(
+            "depthwise",
+            (*self.kernel_size, in_channels, self.depth_multiplier),
+            self._depthwise_layout,
             name=name,
-            layout=self._depthwise_layout,
         )
-        return kernel
 
     def _finish_build(self, input_shape: tuple, in_channels: int) -> None:
         self._groups = in_channels

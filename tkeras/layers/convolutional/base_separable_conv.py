@@ -87,13 +87,10 @@ class _SeparableConv(_DepthwiseConv):
         in_channels = self._in_channels(input_shape)
         self.compute_output_shape(input_shape)
         self.depthwise_kernel = self._add_depthwise_kernel(in_channels, "depthwise_kernel")
-        self.pointwise_kernel = self.add_weight(
-            shape=(*(1,) * self.rank, in_channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint,
-            name="pointwise_kernel",
-            layout=self._kernel_layout,
+        self.pointwise_kernel = self._add_kernel(
+            "pointwise",
+            (*(1,) * self.rank, in_channels * self.depth_multiplier, self.filters),
+            self._kernel_layout,
         )
         self._add_bias(self.filters)
         self._finish_build(input_shape, in_channels)

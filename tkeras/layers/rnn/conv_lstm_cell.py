@@ -140,21 +140,11 @@ class ConvLSTMCell(_SeededDropout, _ConvCommon):
         step = tuple(input_shape[1:])
         _, in_channels = self._split_step_shape(step)
         kernel_layout = self._kernel_layout
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, in_channels, _GATES * self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-            layout=kernel_layout,
+        self.kernel = self._add_kernel(
+            "kernel", (*self.kernel_size, in_channels, _GATES * self.filters), kernel_layout
         )
-        self.recurrent_kernel = self.add_weight(
-            shape=(*self.kernel_size, self.filters, _GATES * self.filters),
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
-            name="recurrent_kernel",
-            layout=kernel_layout,
+        self.recurrent_kernel = self._add_kernel(
+            "recurrent", (*self.kernel_size, self.filters, _GATES * self.filters), kernel_layout
         )
         if self.use_bias:
             self.bias = self.add_weight(
