@@ -30,12 +30,9 @@ KNOWN_DIFFS: dict[str, dict[str, str]] = {
     "GroupQueryAttention": {
         "flash_attention": "Keras never writes it; tkeras keeps an explicit value"
     },
-    "LayerNormalization": {"rms_scaling": "tkeras has no rms_scaling argument yet"},
     "MultiHeadAttention": {
         "flash_attention": "Keras never writes it; tkeras keeps an explicit value",
     },
-    "RandomBrightness": {"data_format": "tkeras takes no data_format argument"},
-    "RandomContrast": {"data_format": "tkeras takes no data_format argument"},
     "RandomCrop": {"seed": "Keras draws a random seed when none is given"},
 }
 
@@ -74,6 +71,26 @@ def test_get_config_matches_keras_and_from_config_takes_keras_configs(layer):
             revived = getattr(tkeras.layers, layer).from_config(k_cfg)
             assert revived.get_config() == t_cfg
     assert differing == set(known) or not BY_LAYER[layer], f"fixed: {set(known) - differing}"
+
+
+@pytest.mark.filterwarnings("ignore:.*rms_scaling=True.*")
+@pytest.mark.parametrize(
+    "layer, kwargs",
+    [
+        ("LayerNormalization", {}),
+        ("LayerNormalization", {"rms_scaling": True}),
+        ("RandomBrightness", {"factor": 0.2}),
+        ("RandomBrightness", {"factor": 0.2, "data_format": "channels_first"}),
+        ("RandomContrast", {"factor": 0.2}),
+        ("RandomContrast", {"factor": 0.2, "data_format": "channels_first"}),
+    ],
+)
+def test_keyword_only_keras_arguments_are_in_the_config(layer, kwargs):
+    # Keras takes rms_scaling / data_format through **kwargs and always writes them.
+    k_cfg = getattr(keras.layers, layer)(name="same", **kwargs).get_config()
+    t_cfg = getattr(tkeras.layers, layer)(name="same", **kwargs).get_config()
+    assert t_cfg == k_cfg
+    assert getattr(tkeras.layers, layer).from_config(k_cfg).get_config() == k_cfg
 
 
 def test_dense_config_is_json_ready_with_a_function_activation():

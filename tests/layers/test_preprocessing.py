@@ -492,13 +492,14 @@ def test_contrast_matches_keras_for_the_same_factors() -> None:
 def test_brightness_matches_keras_for_the_same_deltas() -> None:
     x = _images((4, 5, 6, 3)) * 40 + 120
     deltas = np.array([-60.0, -3.5, 0.0, 90.25], dtype="float32")
-    k_layer = keras.layers.RandomBrightness(0.5)
-    t_layer = tkeras.layers.RandomBrightness(0.5)
-    expected = _keras_transform(
-        k_layer, x.copy(), {"rgb_delta": torch.tensor(deltas).reshape(-1, 1, 1, 1)}
-    )
-    ours = _forced(t_layer, x, torch.tensor(deltas))
-    np.testing.assert_allclose(ours, expected, rtol=1e-6, atol=1e-5)
+    for data_format in ("channels_last", "channels_first"):
+        k_layer = keras.layers.RandomBrightness(0.5, data_format=data_format)
+        t_layer = tkeras.layers.RandomBrightness(0.5, data_format=data_format)
+        expected = _keras_transform(
+            k_layer, x.copy(), {"rgb_delta": torch.tensor(deltas).reshape(-1, 1, 1, 1)}
+        )
+        ours = _forced(t_layer, x, torch.tensor(deltas))
+        np.testing.assert_allclose(ours, expected, rtol=1e-6, atol=1e-5)
 
 
 def test_crop_matches_keras_for_the_same_offsets() -> None:

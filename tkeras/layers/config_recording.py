@@ -58,6 +58,10 @@ def keras_ready(layer: Any, config: dict[str, Any]) -> dict[str, Any]:
     from tkeras.saving import model_config
 
     cfg = dict(config)
+    # Keras arguments taken through **kwargs that Keras's get_config always writes, as the
+    # layer resolved them (LayerNormalization's rms_scaling, an image layer's data_format).
+    for key in getattr(layer, "_kwargs_config", ()):
+        cfg.setdefault(key, getattr(layer, key))
     base = _base_attributes()
     for key, value in cfg.items():
         if key in base:

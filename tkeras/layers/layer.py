@@ -260,7 +260,7 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for ``input_shape``; by default found by a meta-device run."""
-        from tkeras.models.symbolic import infer_output_shape
+        from tkeras.models.shape_inference import infer_output_shape
 
         return infer_output_shape(self, input_shape)
 

@@ -20,7 +20,8 @@ import numpy as np
 import torch
 
 from tkeras.backend.global_state import stateless_scope
-from tkeras.models.symbolic import _TRIAL_SIZES, KerasTensor, Node, _merge, flatten_kt, map_kt
+from tkeras.models.shape_inference import _TRIAL_SIZES, _merge
+from tkeras.models.symbolic import KerasTensor, Node, flatten_kt, map_kt
 
 
 def has_symbolic(values: Any) -> bool:

@@ -15,6 +15,7 @@ from tkeras import config as _config
 from tkeras.backend.global_state import thread_state
 from tkeras.saving import object_registry
 from tkeras.saving import serialization as ser
+from tkeras.saving.class_resolution import short_config
 
 
 def dtype_policy(name: str) -> dict[str, Any]:
@@ -225,7 +226,7 @@ def instantiate(cls: type, config: dict[str, Any], custom_objects: dict[str, Any
         raise TypeError(
             f"{cls} could not be deserialized properly: {error}. Components that are Python "
             "objects (layers, models, ...) returned by get_config() must be deserialized "
-            f"explicitly in from_config(). Config: {ser._short(config)}"
+            f"explicitly in from_config(). Config: {short_config(config)}"
         ) from error
     build_config = config.get("build_config")
     if build_config and isinstance(obj, Layer) and not obj.built:

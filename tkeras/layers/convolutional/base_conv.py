@@ -7,7 +7,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import constraints, regularizers
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 
@@ -69,14 +68,14 @@ class _Conv(_ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._init_weight_options(
+            kernel=(kernel_regularizer, kernel_constraint), bias=(bias_regularizer, bias_constraint)
+        )
         self.filters = validation.positive_int(self, "filters", filters)
         allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
-        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding, allowed)
-        self.data_format = validation.data_format(self, data_format)
+        self._init_geometry(
+            rank, kernel_size, strides, dilation_rate, padding, data_format, allowed
+        )
         self.groups = validation.positive_int(self, "groups", groups)
         if self.filters % self.groups:
             raise ValueError(
@@ -103,13 +102,10 @@ class _Conv(_ConvCommon):
             )
         # Validates that every known output size is positive, as Keras does in build.
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, in_channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-            layout=self._kernel_layout,
+        self.kernel = self._add_kernel(
+            "kernel",
+            (*self.kernel_size, in_channels // self.groups, self.filters),
+            self._kernel_layout,
         )
         self._add_bias(self.filters)
         self._finish_input_spec(in_channels)

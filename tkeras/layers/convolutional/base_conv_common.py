@@ -13,7 +13,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations
+from tkeras import activations, constraints, regularizers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.input_spec import InputSpec
@@ -28,7 +28,8 @@ _Plan = tuple[tuple[int, ...], tuple[int, ...] | None]
 class _ConvCommon(Layer):
     """What every convolution base shares; private and never instantiated.
 
-    A subclass calls ``_init_geometry`` and ``_init_activation_and_bias`` from ``__init__``,
+    A subclass calls ``_init_weight_options``, ``_init_geometry`` (kernel, strides, dilation,
+    padding, data_format) and ``_init_activation_and_bias`` from ``__init__``,
     then ``_init_layout`` with its table of ops keyed by rank, and ``_init_pad_plans`` when it
     pads its input as Keras's ``'valid'``/``'same'``/``'causal'`` do.
     """
@@ -42,6 +43,7 @@ class _ConvCommon(Layer):
         strides: Any,
         dilation_rate: Any,
         padding: str,
+        data_format: str | None,
         allowed_padding: tuple[str, ...] = ("valid", "same"),
     ) -> None:
         self.rank = rank
@@ -49,6 +51,26 @@ class _ConvCommon(Layer):
         self.strides = validation.int_tuple(self, "strides", strides, rank)
         self.dilation_rate = validation.int_tuple(self, "dilation_rate", dilation_rate, rank)
         self.padding = validation.padding(self, padding, allowed_padding)
+        self.data_format = validation.data_format(self, data_format)
+
+    def _init_weight_options(self, **weights: tuple[Any, Any]) -> None:
+        """Keras's ``<weight>_regularizer`` and ``<weight>_constraint`` attributes, resolved
+        once: ``kernel=(kernel_regularizer, kernel_constraint)``, ``bias=(...)``, ..."""
+        for weight, (regularizer, constraint) in weights.items():
+            setattr(self, f"{weight}_regularizer", regularizers.get(regularizer))
+            setattr(self, f"{weight}_constraint", constraints.get(constraint))
+
+    def _add_kernel(self, weight: str, shape: tuple, layout: Any, name: str | None = None) -> Any:
+        """A kernel read through ``<weight>_initializer``/``_regularizer``/``_constraint``, named
+        ``name`` or as Keras names it (``kernel``, ``recurrent_kernel``, ``pointwise_kernel``)."""
+        return self.add_weight(
+            shape=shape,
+            initializer=getattr(self, f"{weight}_initializer"),
+            regularizer=getattr(self, f"{weight}_regularizer"),
+            constraint=getattr(self, f"{weight}_constraint"),
+            name=name or ("kernel" if weight == "kernel" else f"{weight}_kernel"),
+            layout=layout,
+        )
 
     def _check_strides_with_dilation(self) -> None:
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:

@@ -7,7 +7,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import constraints, regularizers
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 
@@ -111,12 +110,11 @@ class _ConvTranspose(_ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._init_weight_options(
+            kernel=(kernel_regularizer, kernel_constraint), bias=(bias_regularizer, bias_constraint)
+        )
         self.filters = validation.positive_int(self, "filters", filters)
-        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding)
+        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format)
         self.output_padding = None
         if output_padding is not None:
             self.output_padding = validation.int_tuple(
@@ -128,7 +126,6 @@ class _ConvTranspose(_ConvCommon):
                     f"be strictly less than the matching `strides` value. Received: "
                     f"output_padding={self.output_padding}, strides={self.strides}."
                 )
-        self.data_format = validation.data_format(self, data_format)
         self._check_strides_with_dilation()
         self._init_activation_and_bias(activation, use_bias, bias_initializer)
         self.kernel_initializer = kernel_initializer
@@ -154,13 +151,8 @@ class _ConvTranspose(_ConvCommon):
         input_shape = tuple(input_shape)
         in_channels = self._in_channels(input_shape)
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, self.filters, in_channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-            layout=self._kernel_layout,
+        self.kernel = self._add_kernel(
+            "kernel", (*self.kernel_size, self.filters, in_channels), self._kernel_layout
         )
         self._add_bias(self.filters)
         self._finish_input_spec(in_channels)

@@ -7,7 +7,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import constraints, regularizers
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv_common import _ConvCommon
 
@@ -68,13 +67,12 @@ class _DepthwiseConv(_ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._init_weight_options(
+            depthwise=(depthwise_regularizer, depthwise_constraint),
+            bias=(bias_regularizer, bias_constraint),
+        )
         self.depth_multiplier = validation.positive_int(self, "depth_multiplier", depth_multiplier)
-        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding)
-        self.data_format = validation.data_format(self, data_format)
+        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format)
         self._init_activation_and_bias(activation, use_bias, bias_initializer)
         self.depthwise_initializer = depthwise_initializer
         self._groups = 0  # the number of input channels, known at build
@@ -84,15 +82,12 @@ class _DepthwiseConv(_ConvCommon):
     # ------------------------------------------------------------------ build, call
 
     def _add_depthwise_kernel(self, in_channels: int, name: str) -> Any:
-        kernel = self.add_weight(
-            shape=(*self.kernel_size, in_channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+        return self._add_kernel(
+            "depthwise",
+            (*self.kernel_size, in_channels, self.depth_multiplier),
+            self._depthwise_layout,
             name=name,
-            layout=self._depthwise_layout,
         )
-        return kernel
 
     def _finish_build(self, input_shape: tuple, in_channels: int) -> None:
         self._groups = in_channels

@@ -6,7 +6,6 @@ from typing import Any
 
 import torch
 
-from tkeras import constraints, regularizers
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_depthwise_conv import _DepthwiseConv
 
@@ -79,8 +78,7 @@ class _SeparableConv(_DepthwiseConv):
             bias_constraint=bias_constraint,
             **kwargs,
         )
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        self._init_weight_options(pointwise=(pointwise_regularizer, pointwise_constraint))
         self.filters = validation.positive_int(self, "filters", filters)
         self.pointwise_initializer = pointwise_initializer
 
@@ -89,13 +87,10 @@ class _SeparableConv(_DepthwiseConv):
         in_channels = self._in_channels(input_shape)
         self.compute_output_shape(input_shape)
         self.depthwise_kernel = self._add_depthwise_kernel(in_channels, "depthwise_kernel")
-        self.pointwise_kernel = self.add_weight(
-            shape=(*(1,) * self.rank, in_channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint,
-            name="pointwise_kernel",
-            layout=self._kernel_layout,
+        self.pointwise_kernel = self._add_kernel(
+            "pointwise",
+            (*(1,) * self.rank, in_channels * self.depth_multiplier, self.filters),
+            self._kernel_layout,
         )
         self._add_bias(self.filters)
         self._finish_build(input_shape, in_channels)

@@ -6,7 +6,8 @@ import inspect
 from typing import Any
 
 from tkeras.layers.layer import Layer, resolve_training
-from tkeras.models.symbolic import infer_output_shape, is_shape, map_shapes
+from tkeras.models.shape_inference import infer_output_shape
+from tkeras.models.symbolic import is_shape, map_shapes
 
 
 def _positional_names(function: Any) -> list[str]:

@@ -49,6 +49,7 @@ class LayerNormalization(Layer):
 
     # Under a mixed policy Keras computes the statistics in float32 and casts back.
     _computes_in_float32 = True
+    _kwargs_config = ("rms_scaling",)
 
     def __init__(
         self,

@@ -8,7 +8,7 @@ import torch
 from tkeras.layers.preprocessing.hash_functions import MASK, fingerprint64, fingerprint_cat64
 from tkeras.layers.preprocessing.hashing import to_array
 from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
-from tkeras.layers.preprocessing.index_lookup import encode
+from tkeras.layers.preprocessing.lookup_utils import encode
 
 # tf.sparse.cross_hashed's default hash key (SPARSE_CROSS_DEFAULT_HASH_KEY).
 HASH_KEY = 0xDECAFCAFFE

@@ -7,7 +7,7 @@ import torch
 
 from tkeras.layers.preprocessing.hash_functions import fingerprint64, siphash24
 from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
-from tkeras.layers.preprocessing.index_lookup import encode
+from tkeras.layers.preprocessing.lookup_utils import encode
 
 
 def as_bytes(value) -> bytes:

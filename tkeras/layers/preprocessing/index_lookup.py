@@ -4,8 +4,6 @@ numpy on the CPU, without TensorFlow."""
 
 from __future__ import annotations
 
-import collections
-import math
 import os
 from typing import Any
 
@@ -13,46 +11,20 @@ import numpy as np
 import torch
 
 from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
+from tkeras.layers.preprocessing.lookup_utils import (
+    encode,
+    learn_vocabulary,
+    listify,
+    read_tokens,
+    read_vocabulary_file,
+    repeated_tokens,
+    to_numpy,
+    write_tokens,
+)
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 # The asset Keras writes for an adapted vocabulary (assets/<layer path>/vocabulary.txt).
 VOCABULARY_FILE = "vocabulary.txt"
-
-
-def to_numpy(inputs: Any, string: bool, encoding: str = "utf-8") -> np.ndarray:
-    """Inputs (lists, arrays, tensors, a scalar) as a numpy array: str objects or int64."""
-    if isinstance(inputs, torch.Tensor):
-        inputs = inputs.detach().cpu().numpy()
-    array = np.asarray(inputs, dtype=object if string else None)
-    if not string:
-        return array.astype("int64")
-    if array.size and any(isinstance(v, bytes) for v in array.flat):
-        array = np.vectorize(lambda v: v.decode(encoding) if isinstance(v, bytes) else v,
-                             otypes=[object])(array)  # fmt: skip
-    return array
-
-
-def encode(indices: np.ndarray, output_mode: str, depth: int) -> np.ndarray:
-    """One-hot / multi-hot / count encoding of int indices over the last axis (Keras's
-    ``encode_categorical_inputs``); indices outside ``[0, depth)`` (the mask) are dropped."""
-    if indices.ndim == 0:
-        indices = indices[None]
-    if output_mode == "one_hot" and indices.shape[-1] != 1:
-        indices = indices[..., None]
-    if indices.ndim > 2 and output_mode != "one_hot":
-        raise ValueError(
-            "When output_mode is not `'int'`, maximum supported output rank is 2. "
-            f"Received output_mode {output_mode} and input shape {indices.shape}, which "
-            f"would result in output rank {indices.ndim}."
-        )
-    rows = indices.reshape(-1, indices.shape[-1])
-    out = np.zeros((rows.shape[0], depth), dtype="float32")
-    for r, row in enumerate(rows):
-        row = row[(row >= 0) & (row < depth)]
-        np.add.at(out[r], row, 1.0)
-    if output_mode in ("one_hot", "multi_hot"):
-        out = np.minimum(out, 1.0)
-    return out.reshape((*indices.shape[:-1], depth))
 
 
 class IndexLookup(HostLayer):
@@ -158,27 +130,6 @@ class IndexLookup(HostLayer):
         special += [self.oov_token] * self.num_oov_indices
         return (special if include_special_tokens else []) + list(self._tokens)
 
-    def _read_vocabulary_file(self, path: str) -> list:
-        if not os.path.exists(path):
-            raise ValueError(f"Vocabulary file {path} does not exist.")
-        with open(path, encoding=self.encoding) as f:
-            lines = f.read().splitlines()
-        while lines and lines[-1] == "":
-            lines.pop()
-        tokens = lines if self._string else [int(line) for line in lines]
-        repeated = self._find_repeated_tokens(tokens)
-        if repeated:
-            raise ValueError(
-                f"Vocabulary file {path} has repeated terms: {repeated}. Each line must hold "
-                "a distinct token."
-            )
-        return tokens
-
-    @staticmethod
-    def _find_repeated_tokens(tokens) -> list:
-        counts = collections.Counter(tokens)
-        return [t for t, c in counts.items() if c > 1]
-
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Set the vocabulary (a list, an array or a file with one token per line)."""
         if self.output_mode == "tf_idf":
@@ -195,7 +146,7 @@ class IndexLookup(HostLayer):
                 raise ValueError(
                     "output_mode `'tf_idf'` does not support loading a vocabulary from file."
                 )
-            tokens = self._read_vocabulary_file(os.fspath(vocabulary))
+            tokens = read_vocabulary_file(os.fspath(vocabulary), self._string, self.encoding)
             found_special = False
         else:
             vocab = to_numpy(vocabulary, self._string, self.encoding).reshape(-1).tolist()
@@ -208,7 +159,7 @@ class IndexLookup(HostLayer):
             special += [self.oov_token] * self.num_oov_indices
             found_special = vocab[:token_start] == special
             tokens = vocab[token_start:] if found_special else vocab
-            repeated = self._find_repeated_tokens(tokens)
+            repeated = repeated_tokens(tokens)
             if repeated:
                 raise ValueError(
                     "The passed vocabulary has at least one repeated term. Please uniquify "
@@ -299,26 +250,13 @@ class IndexLookup(HostLayer):
         self._fit_rows(row for batch in batches for row in batch)
 
     def _fit_rows(self, rows: Any) -> None:
-        """Count tokens over rows (documents) and set the vocabulary and idf weights."""
-        counts: collections.Counter = collections.Counter()
-        doc_counts: collections.Counter = collections.Counter()
-        num_docs = 0
-        for row in rows:
-            counts.update(row)
-            if self.output_mode == "tf_idf":
-                doc_counts.update(set(row))
-                num_docs += 1
-        for special in (self.mask_token, self.oov_token):
-            counts.pop(special, None)
-        ordered = sorted(counts.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
-        if self.max_tokens:
-            ordered = ordered[: self.max_tokens - self._token_start_index()]
-        tokens = [t for t, _ in ordered]
+        """Set the vocabulary (and idf weights) learned from rows (documents) of tokens."""
+        size = self.max_tokens - self._token_start_index() if self.max_tokens else None
+        tokens, idf = learn_vocabulary(
+            rows, (self.mask_token, self.oov_token), size, self.output_mode == "tf_idf"
+        )
         self._set_tokens(tokens)
-        if self.output_mode == "tf_idf":
-            idf = np.array(
-                [math.log(1 + num_docs / (1 + doc_counts[t])) for t in tokens], dtype="float64"
-            ).astype("float32")
+        if idf is not None:
             mean = float(np.mean(idf)) if len(idf) else 0.0
             self._set_idf(idf, self._token_start_index(), mean)
 
@@ -427,9 +365,10 @@ class IndexLookup(HostLayer):
         token a line, as Keras does; a vocabulary given as an argument lives in the config."""
         if self.input_vocabulary is not None:
             return
-        vocabulary = self.get_vocabulary(include_special_tokens=True)
-        with open(os.path.join(dir_path, VOCABULARY_FILE), "w", encoding="utf-8") as f:
-            f.write("\n".join(str(token) for token in vocabulary))
+        write_tokens(
+            os.path.join(dir_path, VOCABULARY_FILE),
+            self.get_vocabulary(include_special_tokens=True),
+        )
 
     def load_assets(self, dir_path):
         """Read the vocabulary that ``save_assets`` wrote (``None``: the file has no assets
@@ -443,11 +382,7 @@ class IndexLookup(HostLayer):
                 f"{VOCABULARY_FILE} asset for its adapted vocabulary (expected it under the "
                 "archive's assets/ folder, at the layer's path)."
             )
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-        while lines and lines[-1] == "":
-            lines.pop()
-        values = lines if self._string else [int(line) for line in lines]
+        values = read_tokens(path, self._string)
         if self.output_mode == "tf_idf":
             self.set_vocabulary(values, idf_weights=self.idf_weights[: len(values)])
         else:
@@ -465,15 +400,9 @@ class IndexLookup(HostLayer):
                 "output_mode": self.output_mode,
                 "sparse": self.sparse,
                 "pad_to_max_tokens": self.pad_to_max_tokens,
-                "vocabulary": _listify(self.input_vocabulary),
-                "idf_weights": _listify(self.input_idf_weights),
+                "vocabulary": listify(self.input_vocabulary),
+                "idf_weights": listify(self.input_idf_weights),
                 "vocabulary_size": self._frozen_vocab_size,
             }
         )
         return config
-
-
-def _listify(x: Any) -> Any:
-    if isinstance(x, torch.Tensor):
-        x = x.detach().cpu().numpy()
-    return x.tolist() if isinstance(x, np.ndarray) else x

@@ -42,6 +42,8 @@ class RandomBrightness(_RandomImageLayer):
         tensor([0.3000, 1.0000])
     """
 
+    _kwargs_config = ("data_format",)
+
     def __init__(
         self, factor: Any, value_range: Any = (0, 255), seed: int | None = None, **kwargs: Any
     ) -> None:

@@ -43,6 +43,8 @@ class RandomContrast(_RandomImageLayer):
         tensor([1.5000, 4.5000])
     """
 
+    _kwargs_config = ("data_format",)
+
     def __init__(
         self, factor: Any, value_range: Any = (0, 255), seed: int | None = None, **kwargs: Any
     ) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from tkeras.layers.preprocessing.host_layer import HostLayer, tensorflow_only
-from tkeras.layers.preprocessing.index_lookup import encode
+from tkeras.layers.preprocessing.lookup_utils import encode
 from tkeras.layers.preprocessing.string_lookup import StringLookup
 
 # Keras's DEFAULT_STRIP_REGEX (``,-\.`` is the range , - .).

@@ -87,6 +87,23 @@ class _RecurrentLayer(Layer):
     # Keras's RNN base writes these whether or not the layer's signature has them.
     _config_defaults = MappingProxyType({"unroll": False, "zero_output_for_mask": False})
 
+    def _init_sequence_options(
+        self,
+        return_sequences: Any,
+        return_state: Any,
+        go_backwards: Any,
+        stateful: Any,
+        unroll: Any,
+        zero_output_for_mask: Any,
+    ) -> None:
+        """Keras's sequence options of every recurrent layer, as booleans (from ``__init__``)."""
+        self.return_sequences = bool(return_sequences)
+        self.return_state = bool(return_state)
+        self.go_backwards = bool(go_backwards)
+        self.stateful = bool(stateful)
+        self.unroll = bool(unroll)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
+
     def _input_hint(self) -> str:
         return (
             "Recurrent layers take (batch, timesteps, features); for a single timestep add a "

@@ -51,12 +51,9 @@ class _BaseRNN(_RecurrentLayer):
         if not self.trainable:
             cell.trainable = False
         self._num_states = cell._num_states
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
-        self.stateful = bool(stateful)
-        self.unroll = bool(unroll)
-        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self._init_sequence_options(
+            return_sequences, return_state, go_backwards, stateful, unroll, zero_output_for_mask
+        )
         if not (use_cudnn == "auto" or use_cudnn is True or use_cudnn is False):
             raise ValueError(
                 f"{name} {self.name!r}: invalid value received for argument "

@@ -69,12 +69,9 @@ class _ConvLSTM(_RecurrentLayer):
             dtype=kwargs.get("dtype"),
             trainable=kwargs.get("trainable", True),
         )
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
-        self.stateful = bool(stateful)
-        self.unroll = bool(unroll)
-        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self._init_sequence_options(
+            return_sequences, return_state, go_backwards, stateful, unroll, zero_output_for_mask
+        )
         self._state_names: tuple[str, ...] = ()
         self.input_spec = InputSpec(ndim=rank + 3)
 

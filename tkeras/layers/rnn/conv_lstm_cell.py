@@ -19,7 +19,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from tkeras import activations, constraints, initializers, regularizers
+from tkeras import activations, initializers
 from tkeras.backend import layout
 from tkeras.layers import validation
 from tkeras.layers.convolutional.base_conv import _CONV_OPS
@@ -80,15 +80,13 @@ class ConvLSTMCell(_SeededDropout, _ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._init_weight_options(
+            kernel=(kernel_regularizer, kernel_constraint),
+            recurrent=(recurrent_regularizer, recurrent_constraint),
+            bias=(bias_regularizer, bias_constraint),
+        )
         self.filters = validation.positive_int(self, "filters", filters)
-        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding)
-        self.data_format = validation.data_format(self, data_format)
+        self._init_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format)
         self._check_strides_with_dilation()
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
@@ -142,21 +140,11 @@ class ConvLSTMCell(_SeededDropout, _ConvCommon):
         step = tuple(input_shape[1:])
         _, in_channels = self._split_step_shape(step)
         kernel_layout = self._kernel_layout
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, in_channels, _GATES * self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-            layout=kernel_layout,
+        self.kernel = self._add_kernel(
+            "kernel", (*self.kernel_size, in_channels, _GATES * self.filters), kernel_layout
         )
-        self.recurrent_kernel = self.add_weight(
-            shape=(*self.kernel_size, self.filters, _GATES * self.filters),
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
-            name="recurrent_kernel",
-            layout=kernel_layout,
+        self.recurrent_kernel = self._add_kernel(
+            "recurrent", (*self.kernel_size, self.filters, _GATES * self.filters), kernel_layout
         )
         if self.use_bias:
             self.bias = self.add_weight(

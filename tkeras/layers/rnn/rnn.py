@@ -86,12 +86,9 @@ class RNN(_RecurrentLayer):
                 f"of ints (one per state tensor). Received: state_size={state_size!r}"
             )
         self.cell = cell
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
-        self.stateful = bool(stateful)
-        self.unroll = bool(unroll)
-        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self._init_sequence_options(
+            return_sequences, return_state, go_backwards, stateful, unroll, zero_output_for_mask
+        )
         self.single_state = isinstance(state_size, int)
         self.state_size = [state_size] if self.single_state else list(state_size)
         self._builtin = type(cell) in _BUILTIN_CELLS
