@@ -7,6 +7,7 @@ and added losses in ``layer_losses.py``. Every name stays importable from this m
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -122,6 +123,9 @@ class Layer(LayerCallMixin, LayerWeightsMixin, LayerLossesMixin, LayerSavingMixi
             # A user's mask-aware layer reads its input's mask even when called on its own,
             # as in Keras (built-in layers route masks inside models that make them).
             cls._mask_passing = True
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            cls.build = _marking_build(build)
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_config", False):
             cls.__init__ = _recording_init(init)
@@ -385,3 +389,19 @@ def _positions(params: Any, names: tuple[str, ...]) -> tuple[int | None, ...]:
             break
         positional.append(pname)
     return tuple(positional.index(n) if n in positional else None for n in names)
+
+
+def _marking_build(build: Any) -> Any:
+    """``build`` that leaves the layer built, as Keras's: a layer built by hand
+    (``layer.build((None, 4))``) keeps its weights when first called."""
+
+    @functools.wraps(build)
+    def wrapper(self: Layer, *args: Any, **kwargs: Any) -> Any:
+        out = build(self, *args, **kwargs)
+        self.built = True
+        if self._build_shape is None and args:
+            self._build_shape = args[0]
+        return out
+
+    wrapper._marks_built = True
+    return wrapper
