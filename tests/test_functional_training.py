@@ -101,3 +101,33 @@ def test_subclassed_model_trains_like_keras():
         )
     kwargs = {"batch_size": 12, "epochs": 3, "shuffle": False, "verbose": 0}
     _assert_same(km, tm, km.fit(x, y, **kwargs), tm.fit(x, y, **kwargs))
+
+
+def _bn_after_unfrozen_fit(lib):
+    # Keras's transfer-learning guide: a base called with training=False inside a functional
+    # model. Keras 3's functional run passes the model's own training flag to every layer, so
+    # once unfrozen the base's BatchNormalization trains and updates its moving statistics.
+    base = lib.Sequential([lib.Input((4,)), lib.layers.Dense(4), lib.layers.BatchNormalization()])
+    base.trainable = False
+    inputs = lib.Input((4,))
+    model = lib.Model(inputs, lib.layers.Dense(1)(base(inputs, training=False)))
+    model.set_weights([np.full(w.shape, 0.5, "float32") for w in model.get_weights()])
+    x = np.linspace(0, 5, 32, dtype="float32").reshape(8, 4)
+    y = np.linspace(0, 1, 8, dtype="float32").reshape(8, 1)
+    model.compile("sgd", "mse")
+    model.fit(x, y, verbose=0, shuffle=False)
+    frozen = base.layers[1].get_weights()[2]
+    base.trainable = True
+    model.compile("sgd", "mse")
+    model.fit(x, y, verbose=0, shuffle=False)
+    # A recorded training=True gives way to predict's training=False (no dropout at predict).
+    dropped = lib.Model(inputs, lib.layers.Dropout(0.5)(inputs, training=True))
+    return frozen, base.layers[1].get_weights()[2], dropped.predict(x, verbose=0)
+
+
+def test_model_training_flag_overrides_a_recorded_training_argument_as_keras():
+    expected, got = _bn_after_unfrozen_fit(keras), _bn_after_unfrozen_fit(tkeras)
+    np.testing.assert_array_equal(got[0], 0.5)  # frozen: inference mode, stats kept
+    assert np.abs(got[1] - 0.5).max() > 0.01  # unfrozen: the stats moved
+    for e, g in zip(expected, got):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-5, atol=1e-6)

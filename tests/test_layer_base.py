@@ -46,6 +46,16 @@ def test_explicit_build_creates_weights_from_shape_only():
     assert layer.kernel.t().is_contiguous()  # over nn.Linear's (out, in) memory
 
 
+def test_build_called_by_hand_keeps_the_weights_on_first_call():
+    # Keras's guides build layers by hand (`layer.build((None, 4))`) and then call them.
+    for layer in (layers.Dense(3), layers.BatchNormalization()):
+        layer.build((None, 4))
+        assert layer.built
+        count = len(layer.weights)
+        layer(np.ones((2, 4), "float32"))
+        assert len(layer.weights) == count
+
+
 def test_names_are_unique_snake_case_like_keras():
     assert to_snake_case("SimpleRNN") == "simple_rnn"
     assert to_snake_case("MaxPooling2D") == "max_pooling2d"

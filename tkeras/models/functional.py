@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from tkeras.backend.convert import input_torch_dtype, to_string_array
+from tkeras.backend.global_state import thread_state
 from tkeras.layers.layer import Layer
 from tkeras.models.layer_list import LayerList
 from tkeras.models.model import Model
@@ -272,10 +273,15 @@ class Functional(Model):
         if mask is not None and len(self._flat_inputs) == 1:
             masks[id(self._flat_inputs[0])] = mask
         get = values.__getitem__
+        # Keras's functional run gives every layer the model's own `training` (the argument or
+        # the outer call's), over a `training=` recorded when the graph was built.
+        outer_training = thread_state().training
         for node in self._nodes:
             layer = node.layer
             args = map_kt(lambda t: get(id(t)), node.args)
             kwargs = map_kt(lambda t: get(id(t)), node.kwargs) if node.kwargs else {}
+            if outer_training is not None and "training" in kwargs and layer._call_has_training:
+                kwargs = {**kwargs, "training": outer_training}
             in_mask = None
             if self._masking or masks:
                 if len(node.input_tensors) == 1:

@@ -134,7 +134,7 @@ class DefaultStep:
 
     def _first(self, x: Any, y: Any, sw: Any) -> None:
         model = self.model
-        y_pred = model(x)
+        y_pred = model(x, training=self.kind == "train")
         compile_loss = model._compile_loss
         if compile_loss is not None and y is None and not self.custom_loss:
             raise ValueError(
@@ -167,7 +167,7 @@ class DefaultStep:
         # A model overriding compute_loss or compute_metrics: Keras's step, calling them.
         model = self.model
         if y_pred is None:
-            y_pred = model(x)
+            y_pred = model(x, training=self.kind == "train")
         training = self.kind == "train"
         loss = call_compute_loss(model, x, y, y_pred, sw, training)
         if training:
@@ -278,14 +278,14 @@ class StepRunner:
             compiled = compile_step(self.model, self.model, "predict")
             self.step = lambda x, y=None, sw=None: compiled(x)
             return compiled(x)
-        return self.model(x)
+        return self.model(x, training=False)
 
 
 def _forward_and_loss(model: Any, loss_fn: Callable, kind: str) -> Callable:
     """The step's forward pass and loss: one function, torch-compiled under jit_compile."""
 
     def forward(x: Any, y: Any, sw: Any) -> tuple[Any, Any]:
-        y_pred = model(x)
+        y_pred = model(x, training=kind == "train")
         return y_pred, loss_fn(y, y_pred, sw)
 
     if model._jit_compile:

@@ -320,4 +320,4 @@ class Trainer(FitAPI):
     def predict_step(self, data: Any) -> Any:
         """The model's outputs for the inputs of ``data``."""
         x, _, _ = unpack(data)
-        return self(x)
+        return self(x, training=False)
