@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import os
 
@@ -10,8 +11,9 @@ import torch.distributed as dist
 
 __all__ = ["ensure_process_group", "is_chief", "rank", "world_size"]
 
-# A rank that never reaches a collective (different data sizes) fails instead of hanging.
-TIMEOUT = datetime.timedelta(seconds=120)
+# A rank that never reaches a collective fails instead of hanging forever. torch's own default
+# (30 min): rank 0 alone runs the writing callbacks (a large checkpoint) while the others wait.
+TIMEOUT = datetime.timedelta(minutes=30)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -48,3 +50,11 @@ def ensure_process_group(device: torch.device | str | None = None) -> None:
     if device.type == "cuda":
         torch.cuda.set_device(device)  # NCCL addresses this process's own GPU
     dist.init_process_group("nccl" if device.type == "cuda" else "gloo", timeout=TIMEOUT)
+    # The group tkeras joined is left at exit: a Gloo/NCCL group still alive at interpreter
+    # shutdown can abort the process ("terminate called without an active exception").
+    atexit.register(_leave)
+
+
+def _leave() -> None:
+    if dist.is_initialized():
+        dist.destroy_process_group()
