@@ -209,19 +209,9 @@ class GroupQueryAttention(MHAShapesMixin, MHAMasksMixin, MHAKernelsMixin, Layer)
                 "supported when flash attention is enabled. Create the layer with "
                 "flash_attention=None to get the scores."
             )
-        causal_only = (
-            use_causal_mask
-            and query_mask is None
-            and value_mask is None
-            and key_mask is None
-            and attention_mask is None
-            and self._sliding_window is None
+        mask, causal_only = self._plan_mask(
+            query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
         )
-        mask = None
-        if not causal_only:
-            mask = self._attention_mask(
-                query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
-            )
         drop = self._dropper is not None and resolve_training(self, training)
         q = F.linear(query, *self._query_dense.op_weights())
         k_proj = F.linear(key, *self._key_dense.op_weights())

@@ -12,6 +12,35 @@ from tkeras.layers.attention.base_attention import as_mask
 class MHAMasksMixin:
     """The mask half of ``MultiHeadAttention`` (mixed into it; not used on its own)."""
 
+    def _plan_mask(
+        self,
+        query: Any,
+        value: Any,
+        query_mask: Any,
+        value_mask: Any,
+        key_mask: Any,
+        attention_mask: Any,
+        use_causal_mask: bool,
+        fused_ok: bool = True,
+    ) -> tuple[Any, bool]:
+        """``(mask, causal_only)``: causal masking alone (no other mask, no sliding window, a
+        fused path allowed) goes to SDPA's ``is_causal`` kernel with no mask, as in Keras."""
+        causal_only = (
+            use_causal_mask
+            and query_mask is None
+            and value_mask is None
+            and key_mask is None
+            and attention_mask is None
+            and self._sliding_window is None
+            and fused_ok
+        )
+        if causal_only:
+            return None, True
+        mask = self._attention_mask(
+            query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
+        )
+        return mask, False
+
     def _attention_mask(
         self,
         query: torch.Tensor,

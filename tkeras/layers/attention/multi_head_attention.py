@@ -318,21 +318,16 @@ class MultiHeadAttention(
                 "not supported when flash attention is enabled. Create the layer "
                 "with flash_attention=None to get the scores."
             )
-        # Causal masking alone goes to SDPA's is_causal kernel, as in Keras.
-        causal_only = (
-            use_causal_mask
-            and query_mask is None
-            and value_mask is None
-            and key_mask is None
-            and attention_mask is None
-            and self._sliding_window is None
-            and self._keras_fused
+        mask, causal_only = self._plan_mask(
+            query,
+            value,
+            query_mask,
+            value_mask,
+            key_mask,
+            attention_mask,
+            use_causal_mask,
+            self._keras_fused,
         )
-        mask = None
-        if not causal_only:
-            mask = self._attention_mask(
-                query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
-            )
         drop = self._dropper is not None and resolve_training(self, training)
         qd, kd, vd = self._query_dense, self._key_dense, self._value_dense
         q = F.linear(query, *qd.op_weights())  # (B, *T, heads * key_dim)
